@@ -177,7 +177,8 @@ def wape(forecast: npt.ArrayLike, actual: npt.ArrayLike) -> float:
 
 def _shares(calls: Array) -> Array:
     totals = calls.sum(axis=1, keepdims=True)
-    return np.divide(calls, totals, out=np.zeros_like(calls), where=totals > 0)
+    shares: Array = np.divide(calls, totals, out=np.zeros_like(calls), where=totals > 0)
+    return shares
 
 
 def _weekday_means(training: Training) -> tuple[Array, Array]:
@@ -232,8 +233,8 @@ def _robust_shape(calls: Array) -> Array:
         sd = np.sqrt(np.maximum(median, 1e-4) / np.maximum(totals, 1.0))
         shares = np.clip(shares, median - CLIP_SIGMAS * sd, median + CLIP_SIGMAS * sd)
         shares = np.maximum(shares, 0.0)
-    shape = shares.mean(axis=0)
-    total = shape.sum()
+    shape: Array = shares.mean(axis=0)
+    total = float(shape.sum())
     return shape / total if total > 0 else shape
 
 
@@ -250,7 +251,8 @@ def _robust_level(totals: Array) -> float:
 
 def _fallback(training: Training) -> Array:
     """Return the all-days mean, for weekdays the history never saw."""
-    return training.calls.mean(axis=0)
+    mean: Array = training.calls.mean(axis=0)
+    return mean
 
 
 def _by_weekday(profile: Array, present: Array, training: Training) -> Array:
@@ -320,9 +322,11 @@ def _statsforecast_method(kind: str) -> Method:
     """Wrap a statsforecast model on the hourly series (imported lazily)."""
 
     def method(training: Training, targets: Sequence[date]) -> Array:
-        import pandas as pd  # lazy: heavy, only these methods need it
-        from statsforecast import StatsForecast  # lazy: slow import
-        from statsforecast.models import (  # lazy: slow import
+        # Lazy: heavy imports that only these methods need; pandas has no
+        # stubs in the stack and statsforecast is untyped.
+        import pandas as pd  # type: ignore[import-untyped]
+        from statsforecast import StatsForecast
+        from statsforecast.models import (
             MSTL,
             SeasonalNaive,
             SeasonalWindowAverage,
@@ -331,13 +335,15 @@ def _statsforecast_method(kind: str) -> Method:
         per_day = training.calls.shape[1]
         week = 7 * per_day
         y = training.calls.reshape(-1)
-        models = {
-            "mstl": lambda: MSTL(season_length=[per_day, week]),
-            "seasonal-window": lambda: SeasonalWindowAverage(
+        model: object
+        if kind == "mstl":
+            model = MSTL(season_length=[per_day, week])
+        elif kind == "seasonal-window":
+            model = SeasonalWindowAverage(
                 season_length=week, window_size=max(1, len(y) // week)
-            ),
-            "seasonal-naive": lambda: SeasonalNaive(season_length=week),
-        }
+            )
+        else:
+            model = SeasonalNaive(season_length=week)
         last = training.days[-1]
         horizon_days = (max(targets) - last).days
         if horizon_days < 1:
@@ -351,9 +357,7 @@ def _statsforecast_method(kind: str) -> Method:
                 "y": y,
             }
         )
-        engine = StatsForecast(
-            models=[models[kind]()], freq=f"{1440 // per_day}min", n_jobs=1
-        )
+        engine = StatsForecast(models=[model], freq=f"{1440 // per_day}min", n_jobs=1)
         result = engine.forecast(df=frame, h=horizon_days * per_day)
         column = next(c for c in result.columns if c not in ("unique_id", "ds"))
         path = np.maximum(result[column].to_numpy(dtype=np.float64), 0.0)
