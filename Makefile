@@ -1,0 +1,47 @@
+# Infoline: `make demo` runs the embedded demo, `make test` runs the whole suite.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test bench lint deps messages migrate format clean
+
+$(STAMP): pyproject.toml scripts/bootstrap
+	./scripts/bootstrap
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+messages: deps
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
+
+migrate: deps
+	$(MANAGE) migrate --noinput -v 0
+
+demo: deps messages migrate
+	@$(MANAGE) load_demo
+	@echo "Infoline demo at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(BIN)/uvicorn infoline.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+# One run of the whole suite on the database DATABASE_URL names (SQLite when unset).
+test: deps messages
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+bench: deps
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m bench
+
+lint: deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy infoline
+
+format: deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

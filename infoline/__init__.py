@@ -1,0 +1,1 @@
+"""Infoline: a contact-center platform for public-service hotlines."""

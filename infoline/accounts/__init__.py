@@ -1,0 +1,1 @@
+"""Staff, roles, teams, the organisation directory and opening hours."""

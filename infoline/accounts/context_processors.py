@@ -1,0 +1,36 @@
+"""Navigation per role: only the pages the signed-in user may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from infoline.accounts.permissions import has_action
+
+# (label, URL name, action); the first item whose URL prefixes the path is current.
+NAVIGATION = [
+    (_("Start"), "home", "home.view"),
+    (_("Directory"), "accounts:directory", "directory.view"),
+    (_("Absences"), "accounts:absences", "absence.manage_own"),
+    (_("Opening hours"), "accounts:hours", "hours.view"),
+    (_("Audit log"), "audit:list", "audit.view"),
+    (_("Administration"), "admin:index", "admin.site"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, name, action in NAVIGATION:
+        if has_action(user, action):
+            url = reverse(name)
+            current = (
+                request.path == url if url == "/" else request.path.startswith(url)
+            )
+            items.append({"label": label, "url": url, "current": current})
+    return {"nav_items": items}

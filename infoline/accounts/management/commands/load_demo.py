@@ -1,0 +1,25 @@
+"""Load the demo organisation and print one login per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from infoline.accounts.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organisation (idempotent) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = load_demo()
+        self.stdout.write("Demo logins (user name / password — role):")
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<11} {login.password:<22} {login.role}"
+            )
+        self.stdout.write(
+            "Administrators and data-protection officers set up two-factor "
+            "authentication at first sign-in (any TOTP app)."
+        )

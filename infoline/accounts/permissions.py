@@ -1,0 +1,80 @@
+"""The permission matrix: which role may perform which action.
+
+Every view and API endpoint names one action; ``docs/permissions.md`` shows this
+table to people, and a test keeps the two identical and walks every URL as every
+role, so no page can be added without a decision here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from infoline.accounts.choices import Role
+
+__all__ = ["ACTIONS", "PERMISSIONS", "has_action", "require_action"]
+
+ALL = frozenset(Role.values)
+LEADS = frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR})
+
+# action -> (description, roles allowed)
+ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "home.view": ("See the start page", ALL),
+    "account.manage": (
+        "Manage own account: language, two-factor, sign out everywhere",
+        ALL,
+    ),
+    "api.tokens": ("Create and revoke own API tokens", ALL),
+    "directory.view": (
+        "Search the organisation directory and see when people are back",
+        ALL,
+    ),
+    "absence.manage_own": ("Record own absences and see their reasons", ALL),
+    "absence.manage_team": ("Record absences of others and department meetings", LEADS),
+    "hours.view": ("See opening hours and holidays", ALL),
+    "audit.view": (
+        "Browse the audit log",
+        frozenset({Role.ADMINISTRATOR, Role.DPO}),
+    ),
+    "admin.site": (
+        "Use the administration site for reference data and staff",
+        frozenset({Role.ADMINISTRATOR}),
+    ),
+}
+PERMISSIONS: dict[str, frozenset[str]] = {
+    action: roles for action, (_d, roles) in ACTIONS.items()
+}
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def has_action(user: Any, action: str) -> bool:
+    """Whether ``user`` may perform ``action``; unknown actions are a bug."""
+    assert action in PERMISSIONS, f"unknown action {action!r}: add it to ACTIONS"
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in PERMISSIONS[action]
+
+
+def require_action(action: str) -> Callable[[V], V]:
+    """Decorate a view: anonymous → login page, wrong role → 403."""
+    assert action in PERMISSIONS, f"unknown action {action!r}: add it to ACTIONS"
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_action(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.infoline_action = action  # type: ignore[attr-defined] -- read by the URL-walk test
+        return wrapped  # type: ignore[return-value] -- same signature as view
+
+    return decorator

@@ -1,0 +1,1 @@
+"""The append-only audit trail: every change and every security event."""
