@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from dateutil.easter import easter as dateutil_easter
+from dateutil.easter import easter as dateutil_easter  # type: ignore[import-untyped]  # no stubs pinned
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +16,7 @@ from infoline.accounts.hours import (
     Calendar,
     Period,
     PeriodError,
+    _segments,  # private, to pin the offset bisection
     add_working_days,
     describe_hours,
     format_period,
@@ -39,14 +40,28 @@ def p(start: str, end: str | None) -> Period:
     )
 
 
-def local(tz: str, *fields: int, fold: int = 0) -> datetime:
+def local(
+    tz: str,
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    *,
+    fold: int = 0,
+) -> datetime:
     """Return an aware local datetime in the zone ``tz``."""
-    return datetime(*fields, tzinfo=ZoneInfo(tz), fold=fold)  # type: ignore[misc]
+    return datetime(
+        year, month, day, hour, minute, second, tzinfo=ZoneInfo(tz), fold=fold
+    )
 
 
-def utc(*fields: int) -> datetime:
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     """Return an aware UTC datetime."""
-    return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def same_instant(actual: datetime | None, expected: datetime) -> None:
@@ -504,6 +519,57 @@ def test_results_on_dst_days_round_trip_through_utc(tz: str, day: date) -> None:
         at = closing.astimezone(UTC)
 
 
+def test_offset_change_between_hourly_probes_is_found_exactly() -> None:
+    # Probes run hourly from the start; a start 17 minutes past the hour puts
+    # the 01:00 UTC change between two probes.
+    segments = _segments(
+        ZoneInfo(VILNIUS), utc(2026, 3, 29, 0, 17), utc(2026, 3, 29, 3)
+    )
+    assert segments == [
+        (utc(2026, 3, 29, 0, 17), utc(2026, 3, 29, 1), timedelta(hours=2)),
+        (utc(2026, 3, 29, 1), utc(2026, 3, 29, 3), timedelta(hours=3)),
+    ]
+
+
+def test_havana_day_starting_after_a_midnight_gap() -> None:
+    # 8 March 2026: midnight CST (05:00 UTC) becomes 01:00 CDT, so the day
+    # starts at 01:00 and a period 00:00-00:30 never happens.
+    tz = "America/Havana"
+    calendar = sunday_calendar(tz, p("00:00", "00:30"), p("00:45", "02:00"))
+    assert not is_open(calendar, utc(2026, 3, 8, 4, 59))  # 23:59 CST Saturday
+    opening = next_opening(calendar, utc(2026, 3, 8, 4, 0))
+    same_instant(opening, utc(2026, 3, 8, 5, 0))
+    assert opening is not None
+    assert (opening.hour, opening.minute) == (1, 0)
+    same_instant(next_closing(calendar, opening), utc(2026, 3, 8, 6, 0))
+
+
+def test_havana_repeated_midnight_hour_is_open_twice() -> None:
+    # 1 November 2026: 01:00 CDT (05:00 UTC) goes back to midnight CST.
+    tz = "America/Havana"
+    calendar = sunday_calendar(tz, p("00:00", "00:30"))
+    same_instant(next_opening(calendar, utc(2026, 11, 1, 3)), utc(2026, 11, 1, 4))
+    same_instant(next_closing(calendar, utc(2026, 11, 1, 4)), utc(2026, 11, 1, 4, 30))
+    reopening = next_opening(calendar, utc(2026, 11, 1, 4, 30))
+    same_instant(reopening, utc(2026, 11, 1, 5))
+    assert reopening is not None
+    assert reopening.fold == 1
+    same_instant(next_closing(calendar, reopening), utc(2026, 11, 1, 5, 30))
+
+
+def test_santiago_repeated_hour_before_midnight_joins_the_next_day() -> None:
+    # 4 April 2026, 24:00 -03 (03:00 UTC) goes back to 23:00 -04 on Saturday.
+    tz = "America/Santiago"
+    calendar = Calendar(
+        tz=tz, weekly={5: (p("23:30", None),), 6: (p("00:00", "01:00"),)}
+    )
+    assert is_open(calendar, utc(2026, 4, 5, 2, 45))  # 23:45 -03
+    assert not is_open(calendar, utc(2026, 4, 5, 3, 15))  # second 23:15 -04
+    same_instant(next_opening(calendar, utc(2026, 4, 5, 3, 0)), utc(2026, 4, 5, 3, 30))
+    same_instant(next_closing(calendar, utc(2026, 4, 5, 2, 45)), utc(2026, 4, 5, 3))
+    same_instant(next_closing(calendar, utc(2026, 4, 5, 3, 45)), utc(2026, 4, 5, 5))
+
+
 # --- bad input --------------------------------------------------------------
 
 
@@ -584,6 +650,9 @@ def test_format_period_shows_seconds_only_when_present() -> None:
     assert format_period(p("09:00", None)) == "09:00\N{EN DASH}24:00"
     assert format_period(Period(time(9, 0, 30), time(10))) == (
         "09:00:30\N{EN DASH}10:00"
+    )
+    assert format_period(Period(time(9), time(10, 0, 0, 5))) == (
+        "09:00\N{EN DASH}10:00:00.000005"
     )
 
 
@@ -683,11 +752,26 @@ def test_describe_hours_lists_every_weekday_in_order() -> None:
 
 # --- properties -------------------------------------------------------------
 
-ZONES = [VILNIUS, COPENHAGEN, "UTC", "America/New_York", "Australia/Lord_Howe"]
+ZONES = [
+    VILNIUS,
+    COPENHAGEN,
+    "UTC",
+    "America/New_York",
+    "Australia/Lord_Howe",  # half-hour daylight-saving shift
+    "America/Havana",  # changes at midnight
+    "America/Santiago",  # falls back from 24:00 to 23:00
+]
 DST_DAYS = [
-    day
-    for year in (2025, 2026, 2027)
-    for day in (last_sunday(year, 3), last_sunday(year, 10))
+    *(
+        day
+        for year in (2025, 2026, 2027)
+        for day in (last_sunday(year, 3), last_sunday(year, 10))
+    ),
+    date(2026, 3, 8),  # Havana and New York spring forward
+    date(2026, 11, 1),  # Havana and New York fall back
+    date(2026, 4, 5),  # Santiago falls back, Lord Howe too
+    date(2026, 9, 6),  # Santiago springs forward
+    date(2026, 10, 4),  # Lord Howe springs forward
 ]
 
 
