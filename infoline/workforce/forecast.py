@@ -225,7 +225,14 @@ def weekday_groups(training: Training) -> list[list[int]]:
 
 
 def _robust_shape(calls: Array) -> Array:
-    """Mean intraday share with each day's share clipped (Poisson scale)."""
+    """Mean intraday share with each day's share clipped (Poisson scale).
+
+    Days without calls carry no shape and are left out; their absence of
+    volume is the level's business.
+    """
+    calls = calls[calls.sum(axis=1) > 0]
+    if not len(calls):
+        return np.zeros(calls.shape[1])
     shares = _shares(calls)
     totals = calls.sum(axis=1, keepdims=True)
     if len(calls) >= 3:

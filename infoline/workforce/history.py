@@ -44,6 +44,12 @@ Formats (the ``fmt`` argument, also the CLI's ``--format``):
     minutes dividing every start's minute of the day); the interval asked
     for must be a multiple of it, so rows are only ever merged, never split.
 
+Only the fields the forecast and the staffing plan use are validated
+(dates, times, durations, outcome); identifiers and agent names pass as they
+are. Intervals are wall-clock local time: on a daylight-saving change day
+the skipped hour holds no calls and the repeated hour holds both of its
+occurrences, which is how the centre's opening hours see the day too.
+
 "Calls" everywhere means *offered* calls: every non-PHANTOM call that
 arrived, served or not, including callers who hung up in the VRU or the
 queue. That is the load a staffing plan must meet, and what the forecast is
