@@ -42,8 +42,9 @@ Rules this module guarantees
    working day: the law counts the holiday out whatever the office does.
 
 Keep in sync with: the opening-hours models and their ``clean()`` in
-``infoline/accounts/models.py`` (they call :func:`validate_periods`) and the
-translation catalogues (the messages of :class:`PeriodError` are marked with
+``infoline/accounts/models.py`` (the rules for inverted and overlapping
+periods must match :func:`validate_periods`, which :class:`Calendar` applies
+again) and the translation catalogues (the messages of :class:`PeriodError` are marked with
 ``gettext_noop`` so ``makemessages`` collects them).
 """
 
