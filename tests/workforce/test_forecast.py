@@ -11,6 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 import infoline.workforce.forecast as forecast_module
 from infoline.workforce.forecast import (
@@ -144,6 +147,55 @@ def test_weekday_never_seen_falls_back_to_the_all_days_mean() -> None:
     history = synthetic_history(days=3)  # Monday to Wednesday only
     saturday = forecast_calls(history, date(2024, 1, 6), 1)[0]
     np.testing.assert_allclose(saturday, history.calls.mean(axis=0))
+
+
+PROFILE_METHODS = ["pooled-profile", "weekday-mean", "weekday-median", "seasonal-naive"]
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    calls=arrays(
+        np.float64,
+        st.tuples(st.integers(1, 21), st.just(24)),
+        elements=st.integers(0, 300).map(float),
+    ),
+    method=st.sampled_from(PROFILE_METHODS),
+)
+def test_any_history_gives_finite_non_negative_forecasts(
+    calls: np.ndarray, method: str
+) -> None:
+    served = np.floor(calls / 2)
+    history = IntervalHistory(date(2024, 1, 1), 60, calls, served, served * 180.0)
+    start = history.day(history.days)
+    predicted = forecast_calls(history, start, 7, method=method)
+    aht = forecast_aht(history, start, 7)
+    assert predicted.shape == aht.shape == (7, 24)
+    assert np.all(np.isfinite(predicted)) and np.all(predicted >= 0)
+    assert np.all(np.isfinite(aht)) and np.all(aht >= 0)
+
+
+@settings(deadline=None, max_examples=40)
+@given(day=arrays(np.float64, 24, elements=st.integers(0, 300).map(float)))
+def test_identical_days_are_forecast_as_that_day(day: np.ndarray) -> None:
+    calls = np.tile(day, (14, 1))
+    history = IntervalHistory(date(2024, 1, 1), 60, calls, calls, calls * 100.0)
+    predicted = forecast_calls(history, date(2024, 1, 15), 7)
+    np.testing.assert_allclose(predicted, np.tile(day, (7, 1)), atol=1e-9)
+
+
+def test_days_without_calls_do_not_flatten_the_shape() -> None:
+    history = synthetic_history()
+    closed = history.calls.copy()
+    closed[[2, 9]] = 0.0  # two Wednesdays closed, not declared as holidays
+    with_closures = IntervalHistory(
+        history.first_day, 60, closed, history.served, history.handle_seconds
+    )
+    predicted = forecast_calls(with_closures, date(2024, 1, 22), 7)
+    # The shape is intact; only the volume of the work-day group drops.
+    np.testing.assert_allclose(
+        predicted[0] / predicted[0].sum(), day_shape(), atol=1e-12
+    )
+    assert predicted[0].sum() < 1000.0
 
 
 # --- handling time ----------------------------------------------------------
