@@ -759,14 +759,19 @@ def backtest(
     return errors / actual_total
 
 
-def _backtest_report(history: IntervalHistory, methods: Sequence[str]) -> str:
+def _backtest_report(
+    history: IntervalHistory,
+    methods: Sequence[str],
+    holidays: Collection[date] = frozenset(),
+) -> str:
     folds = backtest_folds(history.days)
     lines = ["method".ljust(32) + "".join(name.rjust(12) for name in folds)]
     for method in methods:
         cells = []
         for fold_list in folds.values():
             try:
-                cells.append(f"{backtest(history, method, fold_list):12.3f}")
+                value = backtest(history, method, fold_list, holidays=holidays)
+                cells.append(f"{value:12.3f}")
             except ValueError:
                 # statsforecast needs two weekly seasons of history.
                 cells.append("n/a".rjust(12))
@@ -803,6 +808,19 @@ def _parse_peak(value: str) -> AnnouncedPeak:
         raise argparse.ArgumentTypeError(f"peak {value!r}: {exc}") from None
 
 
+def _parse_months(value: str) -> list[tuple[int, int]]:
+    months = []
+    for part in value.split(","):
+        try:
+            moment = datetime.strptime(part.strip(), "%Y-%m")
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{part!r} is not a month YYYY-MM"
+            ) from None
+        months.append((moment.year, moment.month))
+    return months
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m infoline.workforce.forecast",
@@ -829,6 +847,13 @@ def _parser() -> argparse.ArgumentParser:
         help="announced peak: multiply calls in [START, END) by FACTOR",
     )
     parser.add_argument(
+        "--months",
+        type=_parse_months,
+        metavar="YYYY-MM[,YYYY-MM...]",
+        help="long-term: write month,calls totals (to --out, else stdout) "
+        "instead of intervals",
+    )
+    parser.add_argument(
         "--backtest",
         action="store_true",
         help="print the backtest WAPE of every method instead of forecasting",
@@ -843,6 +868,8 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        # mkstemp creates 0600; a forecast is an ordinary readable file.
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -857,29 +884,64 @@ def _to_csv(result: IntervalForecast) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _holidays_for(
+    country: str | None, fmt: str, first: date, last: date
+) -> frozenset[date]:
+    if country is None and fmt == "anonymous-bank":
+        country = "IL"
+    if not country or country.lower() == "none":
+        return frozenset()
+    return country_holidays(country, range(first.year, last.year + 1))
+
+
+def _months_csv(
+    history: IntervalHistory,
+    months: Sequence[tuple[int, int]],
+    country: str | None,
+    fmt: str,
+) -> str:
+    last_month = max(months)
+    last = date(last_month[0], last_month[1], 28)
+    holidays = _holidays_for(country, fmt, history.first_day, last)
+    totals = forecast_monthly(history, months, holidays=holidays)
+    lines = ["month,calls"]
+    lines += [f"{y:04d}-{m:02d},{totals[(y, m)]:.1f}" for y, m in months]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 bad input)."""
+    """Run the command line; return the exit status (0 ok, 1 bad input).
+
+    Argument errors caught by argparse exit with status 2 and its usage.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     prog = parser.prog
+    if not (args.backtest or args.months) and (args.start is None or args.out is None):
+        parser.error("--start and --out are required to forecast intervals")
     try:
-        history = read_history(args.history, args.format, args.interval)
-        country = args.country
-        if country is None and args.format == "anonymous-bank":
-            country = "IL"
-        if args.backtest:
-            methods = [m for m in METHODS if m != "statsforecast-seasonal-naive"]
-            print(_backtest_report(history, methods))
-            return 0
-        if args.start is None or args.out is None:
-            parser.error("--start and --out are required unless --backtest is given")
         if args.days < 1:
             raise ValueError(f"--days must be at least 1, not {args.days}")
+        history = read_history(args.history, args.format, args.interval)
+        history_last = history.day(history.days - 1)
+        if args.backtest:
+            holidays = _holidays_for(
+                args.country, args.format, history.first_day, history_last
+            )
+            methods = [m for m in METHODS if m != "statsforecast-seasonal-naive"]
+            print(_backtest_report(history, methods, holidays))
+            return 0
+        if args.months:
+            text = _months_csv(history, args.months, args.country, args.format)
+            if args.out is None:
+                sys.stdout.write(text)
+            else:
+                _write_atomically(args.out, text)
+            return 0
         last = args.start + timedelta(days=args.days - 1)
-        holidays: frozenset[date] = frozenset()
-        if country and country.lower() != "none":
-            years = range(history.first_day.year, last.year + 1)
-            holidays = country_holidays(country, years)
+        holidays = _holidays_for(
+            args.country, args.format, history.first_day, max(last, history_last)
+        )
         result = forecast(
             history,
             args.start,

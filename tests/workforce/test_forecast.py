@@ -393,6 +393,27 @@ def test_monthly_yearly_factors_from_two_years_of_history() -> None:
     assert ratio_dec / ratio_nov == pytest.approx(2.0, rel=0.02)
 
 
+def test_cli_months_writes_monthly_totals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        ["--history", str(BANK_FILE), "--format", "anonymous-bank",
+         "--months", "1999-03,1999-09"]
+    )  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 0
+    assert lines[0] == "month,calls"
+    march, september = (float(line.split(",")[1]) for line in lines[1:])
+    assert [line.split(",")[0] for line in lines[1:]] == ["1999-03", "1999-09"]
+    # Four Israeli holidays fall in September 1999 (forecast like Saturday);
+    # March has one more day and none.
+    assert september < march * 30 / 31
+    history = read_history(BANK_FILE, "anonymous-bank", 60)
+    assert march == pytest.approx(
+        forecast_monthly(history, [(1999, 3)])[(1999, 3)], abs=0.05
+    )
+
+
 # --- forecast() and the command line -----------------------------------------
 
 
