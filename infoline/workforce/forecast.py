@@ -120,6 +120,8 @@ __all__ = [
     "AnnouncedPeak",
     "BacktestFold",
     "IntervalForecast",
+    "Method",
+    "Training",
     "apply_peaks",
     "backtest",
     "backtest_folds",
@@ -146,7 +148,11 @@ AHT_PRIOR_CALLS = 300.0
 
 @dataclass(frozen=True)
 class Training:
-    """Training data handed to a method: days without holidays, in order."""
+    """Training data handed to a method: days without holidays, in order.
+
+    A method (see ``METHODS``) maps a ``Training`` and the dates to forecast
+    to an array (dates, intervals per day) of expected calls.
+    """
 
     calls: Array  # (days, intervals per day)
     days: tuple[date, ...]
@@ -196,7 +202,7 @@ def _weekday_means(training: Training) -> tuple[Array, Array]:
 
 
 def weekday_groups(training: Training) -> list[list[int]]:
-    """Group weekdays (Monday=0) whose mean days look alike; see the docstring.
+    """Group weekdays (Monday=0) whose mean days look alike (module docstring).
 
     Weekdays without training data are left out of every group.
     """

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import infoline.workforce.forecast as forecast_module
 from infoline.workforce.forecast import (
     DEFAULT_METHOD,
     AnnouncedPeak,
     IntervalForecast,
+    Training,
     apply_peaks,
     backtest,
     backtest_folds,
@@ -92,7 +92,7 @@ def test_pooled_profile_reproduces_a_noiseless_history() -> None:
 
 
 def test_weekdays_are_grouped_by_shape_and_volume(bank: IntervalHistory) -> None:
-    training = forecast_module._training(bank, frozenset())
+    training = Training(bank.calls, tuple(bank.day(i) for i in range(bank.days)))
     # Sun-Thu work days, short Friday, Saturday night only: the Israeli week.
     assert weekday_groups(training) == [[0, 1, 2, 3, 6], [4], [5]]
 
