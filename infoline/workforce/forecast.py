@@ -77,7 +77,7 @@ overall mean: 0.172 and 0.172).
 Intraday re-forecast (prior 200 calls), rest-of-day WAPE with the plan of the
 week-2 / week-3 origins: from 10:00, 0.270 -> 0.246 and 0.172 -> 0.167; from
 12:00, 0.285 -> 0.265 and 0.193 -> 0.198; from 14:00, 0.298 -> 0.296 and
-0.209 -> 0.223. It helps on a day that really runs off plan and costs a
+0.209 -> 0.222. It helps on a day that really runs off plan and costs a
 little on ordinary days late in the day; planners decide when to apply it.
 
 Data: "Anonymous Bank" call-center log, Technion Service Enterprise
