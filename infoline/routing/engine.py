@@ -263,6 +263,7 @@ class Engine:
                 "consult": a.consult,
                 "skills": sorted(a.skills.items()),
                 "languages": sorted(a.languages.items()),
+                "requirements": [r.label() for r in a.profiles],
                 "timer": a.timer_id,
             }
             for a in self._agents.values()
