@@ -620,6 +620,8 @@ class WeeklyPeriod(models.Model):
         others = WeeklyPeriod.objects.filter(
             calendar_id=self.calendar_id, weekday=self.weekday
         ).exclude(pk=self.pk)
+        if self.end == datetime.time(0):
+            self.end = None  # "until 00:00" is until midnight
         _check_periods(self.start, self.end, [(p.start, p.end) for p in others])
 
 
@@ -670,6 +672,8 @@ class ExceptionPeriod(models.Model):
         if self.start is None or not self.day_id:
             return
         others = ExceptionPeriod.objects.filter(day_id=self.day_id).exclude(pk=self.pk)
+        if self.end == datetime.time(0):
+            self.end = None  # "until 00:00" is until midnight
         _check_periods(self.start, self.end, [(p.start, p.end) for p in others])
 
 
@@ -682,24 +686,20 @@ def _check_periods(
     end: datetime.time | None,
     others: list[tuple[datetime.time, datetime.time | None]],
 ) -> None:
-    """Reject an inverted period, or one overlapping another of the same day."""
-    if end is not None and end <= start:
-        raise ValidationError(
-            {
-                "end": gettext("The period %(p)s closes before it opens.")
-                % {"p": f"{_fmt(start)}–{_fmt(end)}"}
-            }
-        )
-    big = datetime.time(23, 59, 59, 999999)
-    for other_start, other_end in others:
-        if start < (other_end or big) and other_start < (end or big):
-            raise ValidationError(
-                gettext("%(p)s overlaps %(q)s.")
-                % {
-                    "p": f"{_fmt(start)}–{_fmt(end)}",
-                    "q": f"{_fmt(other_start)}–{_fmt(other_end)}",
-                }
-            )
+    """Reject an inverted period, or one overlapping another of the same day.
+
+    The rules live in ``hours.validate_periods``, so forms, the admin and the
+    pure calendar agree; midnight as an end ("00:00") means 24:00.
+    """
+    from infoline.accounts.hours import Period, PeriodError, validate_periods
+
+    if end == datetime.time(0):
+        end = None
+    periods = [Period(s, None if e == datetime.time(0) else e) for s, e in others]
+    try:
+        validate_periods([*periods, Period(start, end)])
+    except PeriodError as exc:
+        raise ValidationError(gettext(exc.template) % exc.params) from None
 
 
 class PublicLine(models.Model):
