@@ -211,6 +211,18 @@ def test_aht_is_never_nan_even_where_nobody_was_served(bank: IntervalHistory) ->
     assert np.all((aht > 100) & (aht < 300))
 
 
+def test_aht_error_on_week_three_is_the_documented_figure(
+    bank: IntervalHistory,
+) -> None:
+    predicted = forecast_aht(bank.slice_days(0, 14), date(1999, 2, 15), 7)
+    served = bank.served[14:21]
+    handle = bank.handle_seconds[14:21]
+    actual = np.divide(handle, served, out=np.zeros_like(handle), where=served > 0)
+    # Served-call weighted absolute error, as in the module docstring.
+    error = (served * np.abs(predicted - actual)).sum() / handle.sum()
+    assert error == pytest.approx(0.165, abs=0.0005)
+
+
 def test_aht_of_a_constant_history_is_that_constant() -> None:
     aht = forecast_aht(synthetic_history(aht=240.0), date(2024, 1, 22), 7)
     np.testing.assert_allclose(aht, 240.0)
