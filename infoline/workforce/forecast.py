@@ -143,8 +143,11 @@ __all__ = [
 
 Array = npt.NDArray[np.float64]
 
-# Thresholds of the weekday grouping and of the robust clipping; chosen by
-# the backtest in the module docstring.
+# Weekday grouping: in the Anonymous Bank data the mean days of Sun-Thu lie
+# 0.10-0.28 apart (L1 of shares) and within a factor 1.2 in volume, Friday
+# and Saturday 0.9 and more from everything; the thresholds sit in between.
+# Clipping width and AHT prior strength were chosen by the backtests in the
+# module docstring.
 GROUP_SHAPE_DISTANCE = 0.4
 GROUP_VOLUME_RATIO = 1.3
 CLIP_SIGMAS = 3.0
