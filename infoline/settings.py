@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ from infoline.lib.env import (
     env_secret,
     env_str,
 )
+
+# Lets admin and form classes be subscripted (ModelAdmin[Model]) at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("INFOLINE_VAR_DIR", str(BASE_DIR / "var")))

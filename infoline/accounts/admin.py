@@ -19,17 +19,17 @@ def _admin_has_permission(request: HttpRequest) -> bool:
     return bool(request.user.is_active and has_action(request.user, "admin.site"))
 
 
-admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign] -- role-based entry
+admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]  # role-based entry
 admin.site.site_header = _("Infoline administration")
 admin.site.site_title = _("Infoline")
 
 
 @admin.register(models.User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[models.User]):
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Infoline"), {"fields": ("role", "team", "language")}),
     )
     add_fieldsets = (
@@ -41,7 +41,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-class CaseSplitInline(admin.TabularInline):
+class CaseSplitInline(admin.TabularInline[models.CaseSplit, models.Department]):
     model = models.CaseSplit
     fk_name = "department"
     extra = 0
@@ -49,7 +49,7 @@ class CaseSplitInline(admin.TabularInline):
 
 
 @admin.register(models.Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin[models.Department]):
     list_display = [
         "name",
         "code",
@@ -65,12 +65,12 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[models.Team]):
     list_display = ["name", "department", "lead"]
 
 
 @admin.register(models.Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(admin.ModelAdmin[models.Employee]):
     list_display = [
         "last_name",
         "first_name",
@@ -85,23 +85,23 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Absence)
-class AbsenceAdmin(admin.ModelAdmin):
+class AbsenceAdmin(admin.ModelAdmin[models.Absence]):
     list_display = ["employee", "kind", "starts_at", "ends_at", "substitute"]
     autocomplete_fields = ["employee", "substitute"]
 
 
 @admin.register(models.DepartmentAbsence)
-class DepartmentAbsenceAdmin(admin.ModelAdmin):
+class DepartmentAbsenceAdmin(admin.ModelAdmin[models.DepartmentAbsence]):
     list_display = ["department", "starts_at", "ends_at", "description"]
 
 
 @admin.register(models.ExternalInstitution)
-class ExternalInstitutionAdmin(admin.ModelAdmin):
+class ExternalInstitutionAdmin(admin.ModelAdmin[models.ExternalInstitution]):
     list_display = ["name", "phone", "email"]
     search_fields = ["name", "refer_for"]
 
 
-class PeriodsFormSet(BaseInlineFormSet):
+class PeriodsFormSet(BaseInlineFormSet[Any, Any, Any]):
     """Check the periods of one save together: new rows are not in the database yet."""
 
     group_field: str | None = "weekday"
@@ -125,38 +125,42 @@ class ExceptionPeriodsFormSet(PeriodsFormSet):
     group_field = None
 
 
-class WeeklyPeriodInline(admin.TabularInline):
+class WeeklyPeriodInline(
+    admin.TabularInline[models.WeeklyPeriod, models.OpeningCalendar]
+):
     model = models.WeeklyPeriod
     formset = PeriodsFormSet
     extra = 0
 
 
 @admin.register(models.OpeningCalendar)
-class OpeningCalendarAdmin(admin.ModelAdmin):
+class OpeningCalendarAdmin(admin.ModelAdmin[models.OpeningCalendar]):
     list_display = ["name", "time_zone", "country", "subdivision", "closed_on_holidays"]
     inlines = [WeeklyPeriodInline]
 
 
-class ExceptionPeriodInline(admin.TabularInline):
+class ExceptionPeriodInline(
+    admin.TabularInline[models.ExceptionPeriod, models.ExceptionDay]
+):
     model = models.ExceptionPeriod
     formset = ExceptionPeriodsFormSet
     extra = 0
 
 
 @admin.register(models.ExceptionDay)
-class ExceptionDayAdmin(admin.ModelAdmin):
+class ExceptionDayAdmin(admin.ModelAdmin[models.ExceptionDay]):
     list_display = ["calendar", "date", "note"]
     list_filter = ["calendar"]
     inlines = [ExceptionPeriodInline]
 
 
 @admin.register(models.PublicLine)
-class PublicLineAdmin(admin.ModelAdmin):
+class PublicLineAdmin(admin.ModelAdmin[models.PublicLine]):
     list_display = ["name", "kind", "number", "department", "calendar"]
 
 
 @admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[models.ApiToken]):
     """Tokens can be seen and revoked by administrators, never created here."""
 
     list_display = [

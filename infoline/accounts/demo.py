@@ -9,6 +9,7 @@ updated when they differ, so a second run changes nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,9 +79,9 @@ def _upsert(model: type[Any], lookup: dict[str, Any], values: dict[str, Any]) ->
 
 
 def _calendar(
-    name: str, weekly: dict[int, list[tuple[T, T | None]]], **values: Any
+    name: str, weekly: Mapping[int, Sequence[tuple[T, T | None]]], **values: Any
 ) -> OpeningCalendar:
-    calendar = _upsert(OpeningCalendar, {"name": name}, values)
+    calendar: OpeningCalendar = _upsert(OpeningCalendar, {"name": name}, values)
     for weekday, periods in weekly.items():
         for start, end in periods:
             _upsert(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from infoline.accounts.choices import AbsenceKind
 from infoline.accounts.models import Absence, DepartmentAbsence, Employee
 
+DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -24,12 +25,13 @@ class AbsenceForm(forms.ModelForm[Absence]):
 
     def __init__(self, *args: Any, employee_choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = AbsenceKind.choices
-        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        fields: dict[str, Any] = self.fields
+        fields["kind"].choices = AbsenceKind.choices
+        fields["starts_at"].input_formats = DATETIME_INPUTS
+        fields["ends_at"].input_formats = DATETIME_INPUTS
         if employee_choices is not None:
-            self.fields["employee"].queryset = employee_choices
-        self.fields["substitute"].queryset = Employee.objects.filter(
+            fields["employee"].queryset = employee_choices
+        fields["substitute"].queryset = Employee.objects.filter(
             active=True
         ).select_related("department")
 
@@ -42,8 +44,9 @@ class DepartmentAbsenceForm(forms.ModelForm[DepartmentAbsence]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        fields: dict[str, Any] = self.fields
+        fields["starts_at"].input_formats = DATETIME_INPUTS
+        fields["ends_at"].input_formats = DATETIME_INPUTS
 
 
 class WhoHandlesForm(forms.Form):
@@ -96,10 +99,11 @@ class AuditFilterForm(forms.Form):
         from infoline.audit.choices import AuditAction
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Any")), *AuditAction.choices]
+        action: Any = self.fields["action"]
+        action.choices = [("", _("Any")), *AuditAction.choices]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (
             data.get("date_from")
             and data.get("date_to")

@@ -79,7 +79,7 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr] -- OTPMiddleware adds it
+            and not user.is_verified()  # type: ignore[attr-defined]  # OTPMiddleware adds it
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             enrolled = user_has_device(user, confirmed=True)

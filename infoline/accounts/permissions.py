@@ -74,7 +74,7 @@ def require_action(action: str) -> Callable[[V], V]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.infoline_action = action  # type: ignore[attr-defined] -- read by the URL-walk test
-        return wrapped  # type: ignore[return-value] -- same signature as view
+        wrapped.infoline_action = action  # type: ignore[attr-defined]  # read by the URL-walk test
+        return wrapped  # type: ignore[return-value]  # same signature as view
 
     return decorator

@@ -43,6 +43,7 @@ from infoline.accounts.models import (
 from infoline.accounts.permissions import has_action, require_action
 from infoline.audit.choices import AuditAction
 from infoline.audit.services import record_event
+from infoline.lib.http import AuthedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -58,7 +59,7 @@ class LoginView(auth_views.LoginView):
 
 
 @require_action("home.view")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     lines = PublicLine.objects.select_related("calendar", "department").order_by("name")
     calendars = {
@@ -85,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_action("directory.view")
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = (
         services.employees_with_presence(services.search_directory(query))
@@ -105,7 +106,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_action("directory.view")
-def directory_search(request: HttpRequest) -> HttpResponse:
+def directory_search(request: AuthedHttpRequest) -> HttpResponse:
     """The htmx fragment that answers as the user types."""
     query = request.GET.get("q", "")
     results = (
@@ -122,7 +123,7 @@ def directory_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_action("directory.view")
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     employee = get_object_or_404(
         Employee.objects.select_related("department", "user"), pk=pk, active=True
     )
@@ -140,7 +141,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_action("directory.view")
-def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def department_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(
         Department.objects.select_related("parent", "calendar", "secretary"), pk=pk
     )
@@ -160,7 +161,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             lookup_error = " ".join(exc.messages)
     status = None
-    if department.calendar is not None:
+    if department.calendar_id is not None:
         calendar = services.prefetch_calendar(
             OpeningCalendar.objects.filter(pk=department.calendar_id)
         ).get()
@@ -180,7 +181,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_action("directory.view")
-def institutions(request: HttpRequest) -> HttpResponse:
+def institutions(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     items = (
         services.search_institutions(query, limit=100)
@@ -193,7 +194,7 @@ def institutions(request: HttpRequest) -> HttpResponse:
 
 
 @require_action("absence.manage_own")
-def absences(request: HttpRequest) -> HttpResponse:
+def absences(request: AuthedHttpRequest) -> HttpResponse:
     """Own absences (with reasons); team leads also record others' and meetings."""
     user = request.user
     own_employee = getattr(user, "employee", None)
@@ -261,7 +262,7 @@ def absences(request: HttpRequest) -> HttpResponse:
 
 
 @require_action("hours.view")
-def hours(request: HttpRequest) -> HttpResponse:
+def hours(request: AuthedHttpRequest) -> HttpResponse:
     now = timezone.now()
     calendars = list(services.prefetch_calendar(OpeningCalendar.objects.all()))
     rows = [(c, services.calendar_status(c, now)) for c in calendars]
@@ -272,7 +273,7 @@ def hours(request: HttpRequest) -> HttpResponse:
 
 
 @require_action("hours.view")
-def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     import holidays as holidays_lib
 
     from infoline.accounts.hours import describe_hours
@@ -309,7 +310,7 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_action("account.manage")
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     tokens = user.api_tokens.filter(revoked_at__isnull=True)
     return render(
@@ -351,7 +352,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_action("api.tokens")
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         try:
@@ -370,7 +371,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_action("api.tokens")
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.revoke_api_token(request.user, pk)
     except ValidationError as exc:
@@ -382,7 +383,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_action("account.manage")
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthedHttpRequest) -> HttpResponse:
     services.sign_out_everywhere(request.user)
     return redirect(settings.LOGIN_URL)
 
@@ -392,7 +393,7 @@ def _totp_svg(device: TOTPDevice) -> str:
 
 
 @require_action("account.manage")
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedHttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: scan, type the code, done."""
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
@@ -432,12 +433,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_action("account.manage")
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     target = request.GET.get("next") or reverse("home")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("home")
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # added by OTPMiddleware
         return redirect(target)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:2fa-setup")

@@ -79,7 +79,7 @@ def _before_save(
         previous = sender._base_manager.filter(pk=instance.pk).first()
         if previous is not None:
             old = _snapshot(previous)
-    instance._audit_old = old  # type: ignore[attr-defined] -- transient, per save
+    instance._audit_old = old  # type: ignore[attr-defined]  # transient, per save
 
 
 def _after_save(

@@ -43,7 +43,7 @@ def require(request: HttpRequest, action: str) -> Any:
     """Return the caller if their role allows ``action``; otherwise 403."""
     from infoline.accounts.permissions import has_action
 
-    user = request.auth  # type: ignore[attr-defined] -- set by ninja
+    user = request.auth  # type: ignore[attr-defined]  # set by ninja
     if not has_action(user, action):
         raise HttpError(403, "Your role does not allow this.")
     return user

@@ -1,0 +1,1 @@
+"""Benchmarks: they measure and compare with peers; they assert nothing."""
