@@ -31,10 +31,10 @@ def test_fast_path_agrees_with_erlang_a_within_confidence_intervals(
     lam, theta = traffic * MU, ratio * MU
     exact = erlang_a(lam, MU, theta, agents, target_time=20.0)
     sim = simulate_erlang_a(
-        lam, MU, theta, agents, customers=60_000, seed=agents, target_time=20.0,
+        lam, MU, theta, agents, customers=150_000, seed=agents, target_time=20.0,
         confidence=0.999,
     )  # fmt: skip
-    assert sim.customers == 60_000
+    assert sim.customers == 150_000
     assert sim.service_level is not None and sim.service_level_ci is not None
     assert exact.service_level is not None
     for value, (low, high), want in [
@@ -45,6 +45,8 @@ def test_fast_path_agrees_with_erlang_a_within_confidence_intervals(
     ]:
         assert low <= value <= high
         assert low <= want <= high, (value, (low, high), want)
+        # The agreement has teeth: no interval is wider than +-15 %.
+        assert high - low <= 0.3 * want
 
 
 def test_fast_path_without_patience_never_abandons() -> None:
