@@ -21,15 +21,17 @@ Contract of ``handle``:
   the accepted events into a fresh engine gives an equal ``snapshot()``.
 
 Data structures, for tens of thousands of events per second: per
-requirement, a heap of waiting calls keyed (-priority, place) and a heap of
-ready agents keyed (idle since, sequence); entries are invalidated lazily by
-a token, so each decision is a few heap operations, never a scan of all
-agents or calls.
+requirement, a sorted list of waiting calls keyed (-priority, place) (the
+head is the next call; ``bisect`` gives a caller's position) and a heap of
+ready agents keyed (idle since, sequence) whose entries are invalidated
+lazily by a token. Each decision is a few heap or bisect operations, never
+a scan of all agents or calls.
 """
 
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -124,9 +126,9 @@ _READY = AgentState.READY
 _RINGING = AgentState.RINGING
 _QUEUED = CallState.QUEUED
 
-# Heap entries. Waiting call: (-priority, place, call_id, token).
-# Ready agent: (idle_since, sequence, agent_id, token).
-_CallEntry = tuple[int, int, str, int]
+# Waiting call, in a sorted list per requirement: (-priority, place, call_id).
+# Ready agent, in a heap per requirement: (idle_since, sequence, agent_id, token).
+_CallEntry = tuple[int, int, str]
 _AgentEntry = tuple[float, int, str, int]
 
 _STAT_KEYS = (
@@ -181,7 +183,6 @@ class Engine:
         for req in reqs:
             self._reqs_by_skill.setdefault(req.skill, []).append(req)
         self._waiting: dict[Requirement, list[_CallEntry]] = {r: [] for r in reqs}
-        self._waiting_n: dict[Requirement, dict[int, int]] = {r: {} for r in reqs}
         self._ready: dict[Requirement, list[_AgentEntry]] = {r: [] for r in reqs}
         self._ready_n: dict[Requirement, int] = dict.fromkeys(reqs, 0)
         self._staffed: dict[Requirement, int] = dict.fromkeys(reqs, 0)
@@ -311,12 +312,9 @@ class Engine:
         """List waiting calls per requirement as (call, priority, place), in
         service order."""
         result: dict[str, list[tuple[str, int, int]]] = {}
-        for req, heap in self._waiting.items():
-            live = sorted(e for e in heap if self._call_entry_valid(e))
-            if live:
-                result[req.label()] = [
-                    (cid, -neg, place) for neg, place, cid, _ in live
-                ]
+        for req, line in self._waiting.items():
+            if line:
+                result[req.label()] = [(cid, -neg, place) for neg, place, cid in line]
         return result
 
     def ready_agents(self) -> dict[str, list[str]]:
@@ -456,6 +454,7 @@ class Engine:
         """Push the ready agent into the heap of every requirement it meets."""
         agent.ready_token += 1
         self._ready_seq += 1
+        agent.ready_seq = self._ready_seq
         entry = (agent.idle_since, self._ready_seq, agent.agent_id, agent.ready_token)
         for req in agent.profiles:
             heap = self._ready[req]
@@ -523,26 +522,12 @@ class Engine:
     def _best_call(self, agent: Agent) -> Call | None:
         """Return the waiting call the agent should take: priority, then FIFO."""
         best: _CallEntry | None = None
-        calls = self._calls
+        waiting = self._waiting
         for req in agent.profiles:
-            heap = self._waiting[req]
-            while heap:
-                entry = heap[0]
-                call = calls.get(entry[2])
-                if (
-                    call is not None
-                    and call.state is _QUEUED
-                    and call.token == entry[3]
-                ):
-                    if best is None or entry < best:
-                        best = entry
-                    break
-                heapq.heappop(heap)
-        return None if best is None else calls[best[2]]
-
-    def _call_entry_valid(self, entry: _CallEntry) -> bool:
-        call = self._calls.get(entry[2])
-        return call is not None and call.state is _QUEUED and call.token == entry[3]
+            line = waiting[req]
+            if line and (best is None or line[0] < best):
+                best = line[0]
+        return None if best is None else self._calls[best[2]]
 
     # --- queue membership ---------------------------------------------------
 
@@ -555,30 +540,26 @@ class Engine:
 
     def _join(self, call: Call) -> None:
         """Index the call (now QUEUED) under each of its requirements."""
-        call.token += 1
-        entry = (-call.priority, call.place, call.call_id, call.token)
+        entry = (-call.priority, call.place, call.call_id)
         for req in call.profiles:
-            heapq.heappush(self._waiting[req], entry)
-            counts = self._waiting_n[req]
-            counts[call.priority] = counts.get(call.priority, 0) + 1
+            insort(self._waiting[req], entry)
 
     def _leave(self, call: Call, out: list[Command]) -> None:
-        """Unindex a QUEUED call that is leaving the queue (entries go stale)."""
+        """Unindex a QUEUED call that is leaving the queue, cancel its timers."""
+        entry = (-call.priority, call.place, call.call_id)
         for req in call.profiles:
-            self._waiting_n[req][call.priority] -= 1
+            line = self._waiting[req]
+            i = bisect_left(line, entry)
+            assert line[i] == entry  # guarantee 3: indexed once per requirement
+            del line[i]
         self._cancel_call_timer(call, "announce", out)
         self._cancel_call_timer(call, "overflow", out)
         call.offer_open = False
 
     def _position(self, call: Call) -> int:
         """Return the 1-based position of a QUEUED call in its first requirement."""
-        req = call.profiles[0]
-        key = (-call.priority, call.place)
-        return sum(
-            1
-            for e in self._waiting[req]
-            if (e[0], e[1]) <= key and self._call_entry_valid(e)
-        )
+        line = self._waiting[call.profiles[0]]
+        return bisect_left(line, (-call.priority, call.place, call.call_id)) + 1
 
     def _enqueue(self, call: Call, queue_id: str, out: list[Command]) -> None:
         """Put the call at the end of ``queue_id``; offer it when someone is free."""
@@ -618,12 +599,7 @@ class Engine:
         now = self._now
         if announce:
             req = call.profiles[0]
-            counts = self._waiting_n[req]
-            if call.place == self._place_seq:
-                # The newest call: everyone of equal or higher priority is ahead.
-                position = sum(n for p, n in counts.items() if p >= call.priority)
-            else:
-                position = self._position(call)
+            position = self._position(call)
             wait = expected_wait(
                 position, self._aht[queue.queue_id], self._staffed[req]
             )
@@ -1288,11 +1264,7 @@ class Engine:
         if req in call.profiles:
             return
         call.profiles = (*call.profiles, req)
-        heapq.heappush(
-            self._waiting[req], (-call.priority, call.place, call.call_id, call.token)
-        )
-        counts = self._waiting_n[req]
-        counts[call.priority] = counts.get(call.priority, 0) + 1
+        insort(self._waiting[req], (-call.priority, call.place, call.call_id))
         agent = self._best_agent((req,))
         if agent is not None:
             self._offer(call, agent, out)
@@ -1323,20 +1295,21 @@ class Engine:
                     agent, Trigger.RING_CANCELLED, agent.previous_idle_since, out
                 )
             return
-        if ev.to_queue not in self.config.queues:
-            raise AdapterEventError(f"unknown queue {ev.to_queue!r}")
-        self._emergency[ev.line] = (ev.mode, ev.announcement, ev.to_queue)
-        target = self.config.queues[ev.to_queue]
+        to_queue = ev.to_queue
+        if to_queue is None or to_queue not in self.config.queues:
+            raise AdapterEventError(f"unknown queue {to_queue!r}")
+        self._emergency[ev.line] = (ev.mode, ev.announcement, to_queue)
+        target = self.config.queues[to_queue]
         moved: list[Call] = []
         for cid in self._line_calls[ev.line]:
             call = self._calls[cid]
-            if call.state is not _QUEUED or call.queue_id == ev.to_queue:
+            if call.state is not _QUEUED or call.queue_id == to_queue:
                 continue
             self._leave(call, out)
-            call.queue_id = ev.to_queue
+            call.queue_id = to_queue
             call.profiles = (self._requirement(target, call.language),)
             call.overflowed = True
-            self._stats[ev.to_queue]["offered"] += 1
+            self._stats[to_queue]["offered"] += 1
             self._join(call)
             moved.append(call)
         if ev.announcement:
@@ -1346,8 +1319,8 @@ class Engine:
         for call in sorted(moved, key=lambda c: (-c.priority, c.place)):
             if call.state is not _QUEUED:
                 continue
-            agent = self._best_agent(call.profiles)
-            if agent is not None and self._best_call(agent) is call:
-                self._offer(call, agent, out)
+            taker = self._best_agent(call.profiles)
+            if taker is not None and self._best_call(taker) is call:
+                self._offer(call, taker, out)
             else:
                 self._wait(call, target, out, announce=False)

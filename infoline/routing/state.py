@@ -282,7 +282,6 @@ class Call:
     priority: int = 0
     place: int = 0  # enqueue sequence number: FIFO key and callback place
     profiles: tuple[Requirement, ...] = ()  # requirements waited under
-    token: int = 0  # invalidates stale index entries
     queued_at: float | None = None
     agent_id: str | None = None
     consult_agent: str | None = None
@@ -310,4 +309,5 @@ class Agent:
     call_id: str | None = None
     consult: bool = False  # the call is a consultation from a colleague
     ready_token: int = 0
+    ready_seq: int = 0  # tie-break among equally idle agents: who got ready first
     timer_id: str | None = None  # wrap-up timer
