@@ -40,9 +40,10 @@ Routing rules of ``simulate`` (the policy being simulated):
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,23 +192,10 @@ _WAITING, _SERVED, _ABANDONED, _CALLBACK = range(4)
 _ARRIVAL, _DEPARTURE, _ABANDONMENT = range(3)
 
 
-class _Exponentials:
-    """Standard exponential draws, fetched from the generator in blocks."""
-
-    __slots__ = ("_block", "_next", "_rng")
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self._rng = rng
-        self._block: list[float] = []
-        self._next = 0
-
-    def draw(self, rate: float) -> float:
-        if self._next == len(self._block):
-            self._block = self._rng.standard_exponential(4096).tolist()
-            self._next = 0
-        value = self._block[self._next]
-        self._next += 1
-        return value / rate
+def _blocks(draw: Callable[[int], np.ndarray]) -> Iterator[float]:
+    """Yield draws one by one, fetched from the generator 4,096 at a time."""
+    while True:
+        yield from draw(4096).tolist()
 
 
 class _Tally:
@@ -312,8 +300,9 @@ class _Simulation:
         self.skilled = list(skilled)
         self.target, self.start, self.horizon = target, start, horizon
         self.rng = np.random.default_rng(seed)
-        self.exp = _Exponentials(self.rng)
-        self.uniforms: list[float] = []
+        # next(self.exponential) / rate is an exponential draw of that rate.
+        self.exponential = _blocks(self.rng.standard_exponential)
+        self.uniform = _blocks(self.rng.random)
         self.idle = [g.agents for g in groups]
         self.busy_seconds = [0.0] * len(groups)
         # Group order for rule 1: fewest skills first, then as given.
@@ -337,21 +326,16 @@ class _Simulation:
         self.callbacks: list[deque[tuple[float, bool]]] = [deque() for _ in queues]
         self.tallies = [_Tally() for _ in queues]
         self.events: list[tuple[float, int, int, int, _Caller | None]] = []
-        self.sequence = 0
+        # Insertion order breaks ties between simultaneous events.
+        self.sequence = itertools.count()
 
     def push(self, time: float, kind: int, where: int, caller: _Caller | None) -> None:
-        self.sequence += 1
-        heapq.heappush(self.events, (time, self.sequence, kind, where, caller))
-
-    def uniform(self) -> float:
-        if not self.uniforms:
-            self.uniforms = self.rng.random(1024).tolist()
-        return self.uniforms.pop()
+        heapq.heappush(self.events, (time, next(self.sequence), kind, where, caller))
 
     def run(self) -> SimulationResult:
         for i, q in enumerate(self.queues):
             if q.arrival_rate > 0:
-                self.push(self.exp.draw(q.arrival_rate), _ARRIVAL, i, None)
+                self.push(next(self.exponential) / q.arrival_rate, _ARRIVAL, i, None)
         while self.events:
             now, _, kind, where, caller = heapq.heappop(self.events)
             if kind == _ARRIVAL:
@@ -379,7 +363,7 @@ class _Simulation:
 
     def arrive(self, now: float, q: int) -> None:
         spec = self.queues[q]
-        following = now + self.exp.draw(spec.arrival_rate)
+        following = now + next(self.exponential) / spec.arrival_rate
         if following < self.horizon:
             self.push(following, _ARRIVAL, q, None)
         counted = now >= self.start
@@ -396,7 +380,7 @@ class _Simulation:
             expected = (self.live[q] + 1) / (self.skilled[q] * spec.service_rate)
             if expected > threshold:
                 tally.callbacks_offered += counted
-                if self.uniform() < spec.callback_acceptance:
+                if next(self.uniform) < spec.callback_acceptance:
                     tally.callbacks_accepted += counted
                     self.callbacks[q].append((now, counted))
                     return
@@ -404,16 +388,24 @@ class _Simulation:
         self.waiting[q].append(caller)
         self.live[q] += 1
         if spec.patience_rate > 0:
-            self.push(now + self.exp.draw(spec.patience_rate), _ABANDONMENT, q, caller)
+            self.push(
+                now + next(self.exponential) / spec.patience_rate,
+                _ABANDONMENT,
+                q,
+                caller,
+            )
 
     def serve(self, now: float, g: int, q: int) -> None:
         self.idle[g] -= 1
-        end = now + self.exp.draw(self.queues[q].service_rate)
-        # Busy time inside the measured window only.
-        overlap = min(end, self.horizon) - max(now, self.start)
+        end = now + next(self.exponential) / self.queues[q].service_rate
+        # Busy time inside the measured window only (conditionals, not
+        # min/max: this runs once per call).
+        overlap = (end if end < self.horizon else self.horizon) - (
+            now if now > self.start else self.start
+        )
         if overlap > 0:
             self.busy_seconds[g] += overlap
-        self.push(end, _DEPARTURE, g, None)
+        heapq.heappush(self.events, (end, next(self.sequence), _DEPARTURE, g, None))
 
     def depart(self, now: float, g: int) -> None:
         self.idle[g] += 1
