@@ -54,6 +54,7 @@ from .commands import (
     RingAgent,
     StartRecording,
     StartTimer,
+    StopPlaying,
     StopRinging,
     Unhold,
 )
@@ -285,6 +286,7 @@ class Engine:
                 "identity_code": c.identity_code,
                 "choices": list(c.choices),
                 "offer_open": c.offer_open,
+                "music": c.music_on,
                 "timers": dict(sorted(c.timers.items())),
             }
             for c in self._calls.values()
@@ -613,6 +615,7 @@ class Engine:
                 out.append(CollectDigits(call.call_id, 1, 10.0))
                 call.offer_open = True
         out.append(Play(call.call_id, queue.music, loop=True))
+        call.music_on = True
         if queue.announce_every_s is not None:
             call.timers["announce"] = self._start_timer(
                 "announce", call.call_id, now + queue.announce_every_s, out
@@ -628,6 +631,10 @@ class Engine:
         """Reserve ``agent`` for ``call`` and ring them."""
         if call.state is _QUEUED:
             self._leave(call, out)
+        if call.music_on:
+            # Early-media queues stop the music before routing to the agent.
+            out.append(StopPlaying(call.call_id))
+            call.music_on = False
         call.state = next_call_state(call.state, Trigger.OFFER)
         agent.previous_idle_since = agent.idle_since
         self._move_agent(agent, Trigger.OFFER, out)

@@ -287,6 +287,7 @@ class Call:
     consult_agent: str | None = None
     answered_at: float | None = None
     offer_open: bool = False  # the callback offer awaits a key
+    music_on: bool = False  # queue music is playing (early media)
     timers: dict[str, str] = field(default_factory=dict)  # kind -> timer id
     overflowed: bool = False
     talk_started: float | None = None  # for the average handling time

@@ -41,6 +41,7 @@ from infoline.routing import (
     RingTimedOut,
     StartRecording,
     StartTimer,
+    StopPlaying,
     StopRinging,
     TimerFired,
     TransferCompleted,
@@ -223,6 +224,23 @@ def test_unanswered_offer_requeues_at_its_place_and_agent_becomes_not_ready() ->
     assert out[0].timer_id.startswith("ring:c1:")
     assert brief(d)["agents"]["a2"] == ("NOT_READY", "missed call", None)
     assert brief(d)["waiting"] == {ET_BENEFITS: ["c1", "c2"]}
+
+
+def test_queue_music_stops_before_the_agent_rings() -> None:
+    d = Driver()
+    out = to_queue(d, "c1", caller=None)
+    assert out[:2] == [AnnounceWait("c1", 1, None), Play("c1", "music", loop=True)]
+    d.send(AgentLoggedIn(d.next_id(), "a1", (("benefits", 1),), (("et", 1),)))
+    out = d.send(AgentStateChanged(d.next_id(), "a1", ready=True))
+    assert out == [
+        RecordAgentState("a1", "not_ready", "login", DAY_START, DAY_START),
+        CancelTimer("announce:c1:1"),
+        CancelTimer("overflow:c1:2"),
+        StopPlaying("c1"),
+        RecordAgentState("a1", "ready", None, DAY_START, DAY_START),  # reserved at once
+        RingAgent("c1", "a1", 10.0),
+        StartTimer("ring:c1:3", DAY_START + 10.0),
+    ]
 
 
 def test_longest_idle_agent_gets_the_call() -> None:
