@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml scripts/bootstrap
 deps: $(STAMP)
 
 messages: deps
-	@$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
+	@if [ -d infoline/locale ]; then $(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0; fi
 
 migrate: deps
 	$(MANAGE) migrate --noinput -v 0
