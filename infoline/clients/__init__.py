@@ -1,0 +1,1 @@
+"""Registry of persons and employers, identity codes, caller authentication."""
