@@ -71,6 +71,10 @@ class Party(enum.Enum):
 class CallState(enum.Enum):
     """Where a call is."""
 
+    # Members are singletons: hash by identity (in C) instead of Enum's
+    # Python-level name hash, which dominated the table lookups in profiles.
+    __hash__ = object.__hash__
+
     IVR = "ivr"  # walking the line's flow
     QUEUED = "queued"  # waiting for an agent, hearing music
     RINGING = "ringing"  # offered to one agent
@@ -83,6 +87,10 @@ class CallState(enum.Enum):
 
 class AgentState(enum.Enum):
     """What an agent is doing; every interval is recorded for adherence."""
+
+    # Members are singletons: hash by identity (in C) instead of Enum's
+    # Python-level name hash, which dominated the table lookups in profiles.
+    __hash__ = object.__hash__
 
     LOGGED_OUT = "logged_out"
     READY = "ready"
@@ -106,6 +114,10 @@ class CallOutcome(enum.Enum):
 
 class Trigger(enum.Enum):
     """Named moves; events and engine decisions map onto these."""
+
+    # Members are singletons: hash by identity (in C) instead of Enum's
+    # Python-level name hash, which dominated the table lookups in profiles.
+    __hash__ = object.__hash__
 
     ENQUEUE = "enqueue"
     OVERFLOW = "overflow"
