@@ -278,10 +278,15 @@ def _service_level_from_b(
     a: FloatArray, n: FloatArray, b: FloatArray, aht: float, target_time: float
 ) -> FloatArray:
     c = _erlang_c_from_b(a, n, b)
-    # 1 - C and 1 - exp(-z) are formed without subtracting nearly equal
-    # numbers, so a service level near 0 or 1 keeps its relative precision.
+    decay = -(n - a) * (target_time / aht)
+    late = c * np.exp(decay)
+    # A service level near 0 is formed from 1 - C and 1 - exp(-z), without
+    # subtracting nearly equal numbers; near 1, 1 - (late share) is exact
+    # to an ulp and keeps the result monotone in the agents.
     not_waiting = (n - a) * (1.0 - b) / (n - a + a * b)
-    return not_waiting - c * np.expm1(-(n - a) * (target_time / aht))
+    low = not_waiting - c * np.expm1(decay)
+    result: FloatArray = np.where(late < 0.5, 1.0 - late, low)
+    return result
 
 
 def _erlang_b_values(a: FloatArray, n: FloatArray) -> FloatArray:
@@ -290,7 +295,9 @@ def _erlang_b_values(a: FloatArray, n: FloatArray) -> FloatArray:
     busy = a > 0
     out = np.where(n == 0, 1.0, 0.0)
     if np.any(busy):
-        out[busy] = np.exp(_log_erlang_b(a[busy], n[busy]))
+        # exp(log B) may round above 1 where B = 1 - (tiny).
+        out[busy] = np.minimum(np.exp(_log_erlang_b(a[busy], n[busy])), 1.0)
+    out[n == 0] = 1.0
     return out
 
 
@@ -510,6 +517,14 @@ def _p_wait(log_b: float, log_big_a: float) -> tuple[float, float]:
     return float(special.expit(z)), float(special.expit(-z))
 
 
+def _answered_share(no_wait: float, p_wait: float, within: float) -> float:
+    """Return ``P(W = 0) + P(W > 0) within``, precise near 0 and near 1."""
+    missed = p_wait * (1.0 - within)
+    # Near 1, one minus the small missed share is exact to an ulp and
+    # monotone in the agents; near 0, the sum of small terms is precise.
+    return 1.0 - missed if missed < 0.5 else no_wait + p_wait * within
+
+
 def _erlang_a_below_saturation(
     a: float,
     n: int,
@@ -544,7 +559,7 @@ def _erlang_a_below_saturation(
         # u^(x+1) e^(y (1 - u)) with u = exp(-theta t).
         scale = math.exp(-(x + 1.0) * theta * target - y * math.expm1(-theta * target))
         within = x / ((x + 1.0) * big_a) * (big_a1 - float(late.sum()) * scale)
-        sl = no_wait + p_wait * within
+        sl = _answered_share(no_wait, p_wait, within)
     return ErlangAResult(p_wait, p_abandon, sl, asa)
 
 
@@ -578,7 +593,7 @@ def _erlang_a_near_saturation(
         else:
             diff = float(special.gammainc(x + 1.0, y) - special.gammainc(x + 1.0, yu))
         within = x * diff / (y * p_xy)
-        sl = no_wait + p_wait * within
+        sl = _answered_share(no_wait, p_wait, within)
     return ErlangAResult(p_wait, p_abandon, sl, asa)
 
 

@@ -289,3 +289,25 @@ def test_extreme_loads_stay_finite() -> None:
         result = erlang_a(traffic * mu, mu, mu / 10, n, target_time=20.0)
         assert math.isfinite(result.asa)
         assert result.service_level is not None and result.service_level > 0.8
+
+
+def test_pure_workforce_modules_import_no_framework_io_or_clock() -> None:
+    # Rule of the pure core: plain computation on numbers, nothing else.
+    import ast
+    import importlib.util
+
+    allowed = {"__future__", "collections", "dataclasses", "heapq", "itertools", "math"}
+    allowed |= {"numpy", "scipy", "typing"}
+    for name in ("erlang", "fte", "simulate"):
+        spec = importlib.util.find_spec(f"infoline.workforce.{name}")
+        assert spec is not None and spec.origin is not None
+        with open(spec.origin, encoding="utf-8") as source:
+            tree = ast.parse(source.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                roots = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            assert roots <= allowed, f"{name} imports {roots - allowed}"
