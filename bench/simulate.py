@@ -42,7 +42,7 @@ PATIENCE = MU
 
 def _ciw(customers: int) -> tuple[float, float, int]:
     """Return Ciw's customers per second, abandonment share and count."""
-    import ciw
+    import ciw  # type: ignore[import-untyped]  # no stubs
 
     network = ciw.create_network(
         arrival_distributions=[ciw.dists.Exponential(rate=ARRIVAL)],
