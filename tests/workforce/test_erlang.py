@@ -311,3 +311,19 @@ def test_pure_workforce_modules_import_no_framework_io_or_clock() -> None:
             else:
                 continue
             assert roots <= allowed, f"{name} imports {roots - allowed}"
+
+
+def test_staffing_search_settles_on_the_closed_form_answer() -> None:
+    # The recurrence result is checked against service_level itself; an
+    # answer one too low or one too high is moved to the minimum.
+    from infoline.workforce.erlang import _settle
+
+    traffic = np.array([50.0, 50.0, 50.0])
+    right = agents_for_service_level(50.0, AHT, 0.8, 20.0)
+    got = _settle(traffic, np.array([right - 1.0, right, right + 2.0]), AHT, 0.8, 20.0)
+    assert list(got) == [right] * 3
+
+
+def test_target_level_must_be_a_single_number() -> None:
+    with pytest.raises(ValueError, match=r"target_level must be a single number"):
+        agents_for_service_level(5.0, AHT, [0.8, 0.9], 20.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from infoline.workforce.erlang import erlang_a
@@ -154,6 +156,18 @@ def test_higher_priority_queue_is_served_first() -> None:
     assert urgent.abandonment < general.abandonment
 
 
+def test_equal_priority_queues_share_agents_first_come_first_served() -> None:
+    queues = [
+        QueueSpec("north", 20 * MU, MU, patience_rate=MU),
+        QueueSpec("south", 20 * MU, MU, patience_rate=MU),
+    ]
+    groups = [AgentGroup("all", 40, frozenset({"north", "south"}))]
+    result = simulate(queues, groups, 20 * 3_600, seed=6, warmup=1_800)
+    north, south = result.queues["north"], result.queues["south"]
+    assert north.mean_wait == pytest.approx(south.mean_wait, rel=0.2)
+    assert north.service_level == pytest.approx(south.service_level, abs=0.03)
+
+
 def test_agents_answer_only_queues_of_their_skills() -> None:
     queues = [QueueSpec("russian", 0.0, MU), QueueSpec("estonian", 12 * MU, MU, MU)]
     groups = [
@@ -231,6 +245,16 @@ def test_callbacks_are_offered_only_above_the_threshold_and_all_made() -> None:
             r"queue names must be unique",
         ),
         (lambda: simulate([], [], 100.0, seed=1), r"at least one queue is needed"),
+        (
+            lambda: simulate(
+                [QueueSpec("q", MU, MU)],
+                [AgentGroup("g", 1, frozenset({"q"})), AgentGroup("g", 2, frozenset())],
+                100.0,
+                seed=1,
+            ),
+            r"agent group names must be unique",
+        ),
+        (lambda: QueueSpec("q", math.inf, MU), r"q: arrival_rate must be finite"),
         (
             lambda: simulate([QueueSpec("q", MU, MU)], [], 100.0, seed=1, warmup=100.0),
             r"warmup \(100 s\) must end before duration \(100 s\)",
