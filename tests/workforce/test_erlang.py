@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from infoline.workforce.erlang import (
     ErlangAResult,
+    agents_for_erlang_a,
     agents_for_service_level,
     average_speed_of_answer,
     erlang_a,
@@ -190,6 +191,33 @@ def test_erlang_a_probabilities_are_consistent(
     assert traffic * (1 - result.p_abandon) <= agents * (1 + 1e-9)
 
 
+@settings(deadline=None, max_examples=40)
+@given(
+    traffic=st.floats(0.01, 20000.0),
+    ratio=patience_ratios,
+    target=targets,
+    wait=target_times,
+)
+def test_erlang_a_staffing_is_minimal(
+    traffic: float, ratio: float, target: float, wait: float
+) -> None:
+    mu = 1 / AHT
+    n = agents_for_erlang_a(traffic * mu, mu, ratio * mu, target, wait)
+    met = erlang_a(traffic * mu, mu, ratio * mu, n, target_time=wait).service_level
+    assert met is not None and met >= target
+    if n > 1:
+        short = erlang_a(traffic * mu, mu, ratio * mu, n - 1, target_time=wait)
+        assert short.service_level is not None and short.service_level < target
+
+
+def test_erlang_a_staffing_without_patience_is_erlang_c_staffing() -> None:
+    mu = 1 / AHT
+    assert agents_for_erlang_a(30 * mu, mu, 0.0, 0.8, 20.0) == agents_for_service_level(
+        30.0, AHT, 0.8, 20.0
+    )
+    assert agents_for_erlang_a(0.0, mu, mu, 0.8, 20.0) == 0
+
+
 def test_erlang_a_without_patience_is_erlang_c() -> None:
     mu = 1 / AHT
     result = erlang_a(10 * mu, mu, 0.0, 12, target_time=20.0)
@@ -273,6 +301,14 @@ def test_erlang_a_result_is_frozen() -> None:
         (
             lambda: erlang_a([0.1, 0.2], 0.1, 0.1, 3),
             r"arrival_rate must be a single number",
+        ),
+        (
+            lambda: agents_for_erlang_a(0.1, 0.1, 0.1, 1.5, 20.0),
+            r"target_level must be strictly between 0 and 1, got 1.5",
+        ),
+        (
+            lambda: agents_for_erlang_a(0.1, 0.1, -1, 0.8, 20.0),
+            r"patience_rate must not be",
         ),
     ],
 )
