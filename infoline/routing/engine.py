@@ -843,12 +843,12 @@ class Engine:
                 call.retries += 1
                 out.append(Play(call.call_id, node.prompt))
                 out.append(CollectDigits(call.call_id, 1, node.timeout_s))
-        elif isinstance(node, EnterIdentityCode):
+        else:
+            # An IVR call only ever waits on an input node (see ``_enter``).
+            assert isinstance(node, EnterIdentityCode)
             code = ev.digits.rstrip("#")
             call.identity_code = code if code.isdigit() and code.isascii() else None
             self._enter(call, node.next, out)
-        else:
-            raise AdapterEventError(f"call {call.call_id!r} is not collecting digits")
 
     def _accept_callback(self, call: Call, out: list[Command]) -> None:
         self._create_callback(call, "offer-accepted", out)
@@ -1036,10 +1036,11 @@ class Engine:
 
     def _end_talk(self, call: Call) -> None:
         """Fold the current talk into the handling time (the agent leaves)."""
-        if call.talk_started is not None and call.queue_id is not None:
-            self._aht[call.queue_id] = update_handle_time(
-                self._aht[call.queue_id], self._now - call.talk_started
-            )
+        # Only answered calls (TALKING or HELD) are transferred.
+        assert call.talk_started is not None and call.queue_id is not None
+        self._aht[call.queue_id] = update_handle_time(
+            self._aht[call.queue_id], self._now - call.talk_started
+        )
         call.talk_started = None
 
     def _on_consult_answered(self, ev: ConsultAnswered, out: list[Command]) -> None:
@@ -1324,8 +1325,6 @@ class Engine:
                 out.append(Play(call.call_id, ev.announcement))
         # Serve the moved callers in queue order, then let them wait.
         for call in sorted(moved, key=lambda c: (-c.priority, c.place)):
-            if call.state is not _QUEUED:
-                continue
             taker = self._best_agent(call.profiles)
             if taker is not None and self._best_call(taker) is call:
                 self._offer(call, taker, out)

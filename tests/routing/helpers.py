@@ -93,7 +93,12 @@ def config(**queue_overrides: object) -> RoutingConfig:
         VACANCY: Flow(
             VACANCY,
             "hello",
-            {"hello": Say("vacancy-greeting", "q"), "q": ToQueue("employers")},
+            {
+                "hello": Say("vacancy-greeting", "hours"),
+                "hours": CheckHours("vacancy", open="q", closed="closed"),
+                "closed": Closed("hours-vacancy-and-department-phone"),
+                "q": ToQueue("employers"),
+            },
             "et",
         ),
         INFO: Flow(INFO, "hello", {"hello": End("info-recorded")}, "et"),

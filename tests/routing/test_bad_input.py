@@ -16,6 +16,7 @@ from infoline.routing import (
     CallbackAccepted,
     CallEnded,
     CallHeld,
+    ConsultCancelled,
     DigitsPressed,
     DuplicateEvent,
     EmergencyMode,
@@ -43,6 +44,7 @@ def _busy_driver() -> Driver:
     d.send(CallArrived(d.next_id(), "c2", VACANCY, None))
     d.send(AgentLoggedIn(d.next_id(), "a2", (("benefits", 1),), ET))
     d.send(AgentStateChanged(d.next_id(), "a2", ready=True))
+    d.send(AgentLoggedIn(d.next_id(), "a4", (("benefits", 1),), ET))
     return d
 
 
@@ -162,6 +164,21 @@ CASES: dict[str, tuple[Callable[[str], Event], type[AdapterEventError], str]] = 
         AdapterEventError,
         "unknown queue 'nowhere'",
     ),
+    "language level below one": (
+        lambda i: AgentLoggedIn(i, "a3", (("benefits", 1),), (("et", 0),)),
+        AdapterEventError,
+        "language 'et' level must be at least 1",
+    ),
+    "consultation with a queue": (
+        lambda i: TransferRequested(i, "c1", "a1", to_queue="office", consult=True),
+        AdapterEventError,
+        "consultation needs an agent, not a queue",
+    ),
+    "transfer to an agent who is not ready": (
+        lambda i: TransferRequested(i, "c1", "a1", to_agent="a4"),
+        AdapterEventError,
+        "agent 'a4' is not ready",
+    ),
     "base event type": (
         lambda i: Event(i),
         AdapterEventError,
@@ -219,3 +236,14 @@ def test_rejected_event_can_be_retried_with_the_same_id_once_it_fits() -> None:
     d.send(event)  # the id was never accepted, so it is not a duplicate
     assert d.engine.call_state("c2") is not None
     assert d.engine.snapshot()["calls"]["c2"]["state"] == "TALKING"
+
+
+def test_consultation_cannot_be_cancelled_by_a_bystander() -> None:
+    d = _busy_driver()
+    d.send(TransferRequested(d.next_id(), "c1", "a1", to_agent="a2", consult=True))
+    before = d.engine.snapshot()
+    with pytest.raises(
+        AdapterEventError, match="agent 'a4' is not part of the consultation"
+    ):
+        d.send(ConsultCancelled(d.next_id(), "c1", "a4"))
+    assert d.engine.snapshot() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
@@ -29,6 +30,7 @@ from infoline.routing import (
     EmergencyMode,
     EmergencySwitched,
     EndedBy,
+    Engine,
     Hangup,
     Hold,
     OpenContact,
@@ -50,7 +52,16 @@ from infoline.routing import (
     WrapUpEnded,
 )
 
-from .helpers import DAY_START, INFO, MAIN, VACANCY, Driver, new_engine, of_type
+from .helpers import (
+    DAY_START,
+    INFO,
+    MAIN,
+    VACANCY,
+    Driver,
+    business_hours,
+    new_engine,
+    of_type,
+)
 
 ET_BENEFITS = "benefits>=1/et>=1"
 RU_BENEFITS = "benefits>=1/ru>=1"
@@ -626,3 +637,96 @@ def test_emergency_overflow_moves_everyone_to_another_group_in_order() -> None:
     assert brief(d)["waiting"] == {OFFICE: ["c1", "c2", "c3"]}
     staff(d, "o1", (("consult", 1),), ())
     assert brief(d)["calls"]["c1"] == ("RINGING", "office", "o1")
+
+
+def test_closed_line_without_messages_says_the_hours_and_hangs_up() -> None:
+    d = Driver()
+    d.now = 19 * 3600.0
+    out = d.send(CallArrived(d.next_id(), "c1", VACANCY, "+37255500001"))
+    assert out[:3] == [
+        Play("c1", "vacancy-greeting"),
+        Play("c1", "hours-vacancy-and-department-phone"),
+        Hangup("c1", "closed"),
+    ]
+    assert brief(d)["outcomes"] == {"c1": "CLOSED_MESSAGE"}
+    assert d.engine.outcome("c1") is not None
+    assert d.engine.call_state("c1") is None
+    assert d.engine.agent_state("nobody") is None
+
+
+def test_ready_index_stays_small_and_right_while_agents_come_and_go() -> None:
+    d = Driver()
+    for agent in ("a1", "a2", "a3"):
+        staff(d, agent, (("benefits", 1),), (("et", 1),))
+    for _ in range(100):
+        d.advance(1)
+        for agent in ("a2", "a1"):
+            d.send(AgentStateChanged(d.next_id(), agent, ready=False, reason="x"))
+            d.send(AgentStateChanged(d.next_id(), agent, ready=True))
+    (req,) = [r for r in d.engine._ready if r.label() == ET_BENEFITS]
+    heap = d.engine._ready[req]
+    assert len(heap) <= 65  # stale entries are purged, not hoarded
+    assert brief(d)["ready"] == {ET_BENEFITS: ["a3", "a2", "a1"]}
+    to_queue(d, "c1")
+    assert brief(d)["calls"]["c1"] == ("RINGING", "benefits", "a3")
+
+
+def test_overflow_to_a_queue_with_the_same_requirement_changes_nothing() -> None:
+    base = new_engine().config
+    twin = replace(
+        base.queues["benefits"],
+        queue_id="twin",
+        overflow_to=None,
+        overflow_after_s=None,
+    )
+    queues = {
+        **base.queues,
+        "benefits": replace(base.queues["benefits"], overflow_to="twin"),
+        "twin": twin,
+    }
+    d = Driver(Engine(replace(base, queues=queues), is_open=business_hours))
+    to_queue(d, "c1", caller=None)
+    fire(d, "overflow", "c1")
+    assert brief(d)["waiting"] == {ET_BENEFITS: ["c1"]}
+    assert d.engine.snapshot()["stats"]["benefits"]["overflowed"] == 1
+
+
+def test_requeued_overflowed_call_goes_to_the_longest_idle_of_both_groups() -> None:
+    d = Driver()
+    to_queue(d, "c1", caller=None)
+    staff(d, "o1", (("consult", 1),), ())
+    fire(d, "overflow", "c1")
+    assert brief(d)["calls"]["c1"] == ("RINGING", "benefits", "o1")
+    d.advance(1)
+    staff(d, "b1", (("benefits", 1),), (("et", 1),))
+    d.advance(1)
+    staff(d, "o2", (("consult", 1),), ())
+    fire(d, "ring", "c1")  # o1 misses: b1 has been idle longest
+    assert brief(d)["calls"]["c1"] == ("RINGING", "benefits", "b1")
+
+
+def test_emergency_leaves_answered_calls_and_serves_moved_callers_at_once() -> None:
+    d = Driver()
+    staff(d, "a1", (("benefits", 1),), (("et", 1),))
+    to_queue(d, "talking")
+    d.send(CallAnswered(d.next_id(), "talking", "a1"))
+    to_queue(d, "w1", caller=None)
+    to_queue(d, "w2", caller=None)
+    staff(d, "o1", (("consult", 1),), ())
+    out = d.send(
+        EmergencySwitched(
+            d.next_id(), MAIN, EmergencyMode.OVERFLOW, "moved-notice", "office"
+        )
+    )
+    assert of_type(out, Play)[:2] == [
+        Play("w1", "moved-notice"),
+        Play("w2", "moved-notice"),
+    ]
+    assert brief(d)["calls"] == {
+        "talking": ("TALKING", "benefits", "a1"),
+        "w1": ("RINGING", "office", "o1"),
+        "w2": ("QUEUED", "office", None),
+    }
+    d.send(EmergencySwitched(d.next_id(), MAIN, EmergencyMode.CLOSE, "closed-now"))
+    assert brief(d)["calls"] == {"talking": ("TALKING", "benefits", "a1")}
+    assert brief(d)["agents"]["o1"] == ("READY", None, None)

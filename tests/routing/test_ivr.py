@@ -20,6 +20,7 @@ from infoline.routing import (
     Queue,
     Say,
     ToQueue,
+    always_open,
     validate_config,
     validate_flow,
 )
@@ -116,6 +117,23 @@ def test_empty_prompt_and_bad_code_length_are_reported() -> None:
     )
 
 
+def test_unknown_default_language_and_negative_retries_are_reported() -> None:
+    flow = Flow(
+        "+3726000009",
+        "start",
+        {"start": Menu("m", {"1": "q"}, "q", retries=-1), "q": ToQueue("benefits")},
+        "xx",
+    )
+    assert _problems(flow) == (
+        "default language 'xx' is unknown",
+        "node 'start' has negative retries",
+    )
+
+
+def test_default_hours_are_always_open() -> None:
+    assert always_open("any", 0.0)
+
+
 def test_empty_flow_is_reported() -> None:
     with pytest.raises(FlowError, match="has no nodes"):
         validate_flow(_flow())
@@ -131,7 +149,9 @@ def test_config_problems_are_all_reported() -> None:
         "loop", "consult", overflow_to="loop", overflow_after_s=5.0, languages=("xx",)
     )
     bad_queues["half"] = Queue("half", "consult", overflow_after_s=5.0)
+    bad_queues["alias"] = Queue("real", "consult", wrap_up_s=-1.0)
     flows = dict(good.flows)
+    flows["+3720"] = main_flow()
     flows[MAIN] = replace(
         main_flow(), nodes={**main_flow().nodes, "to-employers": ToQueue("gone")}
     )
@@ -144,7 +164,10 @@ def test_config_problems_are_all_reported() -> None:
         "queue 'loop' serves unknown language 'xx'",
         "queue 'loop' overflows to itself",
         "queue 'half' needs both overflow_to and overflow_after_s",
+        "queue 'alias' is registered under another id 'real'",
+        "queue 'alias' has a negative wrap-up or no ring timeout",
         f"line '{MAIN}': node 'to-employers' refers to unknown queue 'gone'",
+        f"flow of line '+3720' is registered under another line '{MAIN}'",
     )
     with pytest.raises(ConfigError, match="unknown skill 'astrology'"):
         Engine(broken)
