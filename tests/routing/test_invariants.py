@@ -252,6 +252,12 @@ class RoutingMachine(RuleBasedStateMachine):
         if found:
             self.send(CallEnded(self.d.next_id(), found[0], by))
 
+    @rule(n=pick, by=st.sampled_from(list(EndedBy)))
+    def end_conversation(self, n: int, by: EndedBy) -> None:
+        found = self.pick_call(n, ("TALKING", "HELD", "CONSULTING"))
+        if found:
+            self.send(CallEnded(self.d.next_id(), found[0], by))
+
     @rule(n=pick)
     def accept_callback(self, n: int) -> None:
         found = self.pick_call(n, ("QUEUED",))
@@ -464,6 +470,7 @@ def test_long_random_walks_keep_every_invariant() -> None:
                 machine.answer(n)
             elif roll == 4:
                 machine.end(n, rnd.choice(list(EndedBy)))
+                machine.end_conversation(n, rnd.choice(list(EndedBy)))
             elif roll == 5:
                 machine.fire_timer(n, rnd.random() < 0.1)
             elif roll == 6:
