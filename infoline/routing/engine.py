@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, insort
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,6 +246,36 @@ class Engine:
         self._seen.add(event.event_id)
         self._accepted += 1
         return out
+
+    @classmethod
+    def rebuild(
+        cls,
+        config: RoutingConfig,
+        events: Iterable[tuple[Event, float]],
+        is_open: HoursFn = always_open,
+    ) -> Engine:
+        """Return an engine fed ``events`` (event, now) in their order.
+
+        For the runner after a restart: the persisted events are replayed and
+        their commands discarded; events rejected when they first arrived are
+        rejected again (deterministically) and land in ``rejected``. Re-arm
+        the timers with ``active_timers()`` afterwards.
+        """
+        engine = cls(config, is_open)
+        for event, now in events:
+            try:
+                engine.handle(event, now)
+            except AdapterEventError:
+                continue  # rejected live as well: same state, same log
+        return engine
+
+    def active_timers(self) -> list[StartTimer]:
+        """Return a ``StartTimer`` for every running timer, oldest first.
+
+        A restarted runner schedules these; a timer already past its
+        deadline fires at once.
+        """
+        return [StartTimer(tid, at) for tid, (_, _, at) in self._timers.items()]
 
     # --- read-only views ----------------------------------------------------
 

@@ -245,7 +245,11 @@ class WrapUpEnded(Event):
 
 @dataclass(frozen=True, slots=True)
 class TimerFired(Event):
-    """A timer started by ``StartTimer`` reached its deadline."""
+    """A timer started by ``StartTimer`` reached its deadline.
+
+    The runner drops a timer as soon as it executes ``CancelTimer``; a fire
+    of a cancelled or unknown timer is rejected like any other nonsense.
+    """
 
     timer_id: str
 

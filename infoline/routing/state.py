@@ -32,8 +32,10 @@ miss an offer become ``NOT_READY`` (reason "missed call") and the call goes
 back to its place in the queue.
 
 Files to keep in sync: ``events.py`` and ``engine.py`` (which trigger each
-event uses), ``infoline/realtime/state.py`` (what the desk and wall-board
-show), ``docs`` describing agent states for adherence.
+event uses), ``tests/routing/test_transitions.py`` (the expected matrix of
+events per state), ``infoline/telephony/base.py`` and ``runner.py`` (what
+adapters report and execute), ``infoline/realtime/state.py`` (what the desk
+and wall-board show), the adherence reports (agent states as intervals).
 """
 
 from __future__ import annotations

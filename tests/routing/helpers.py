@@ -133,6 +133,7 @@ class Driver:
         self.now = DAY_START
         self.seq = 0
         self.accepted: list[tuple[Event, float]] = []
+        self.log: list[tuple[Event, float]] = []
 
     def next_id(self) -> str:
         """Return a fresh event id."""
@@ -141,6 +142,7 @@ class Driver:
 
     def send(self, event: Event) -> list[Command]:
         """Handle ``event`` at the current time and remember it if accepted."""
+        self.log.append((event, self.now))  # what a runner persists: everything
         out = self.engine.handle(event, self.now)
         self.accepted.append((event, self.now))
         return out

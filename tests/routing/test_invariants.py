@@ -506,3 +506,36 @@ def test_long_random_walks_keep_every_invariant() -> None:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     # The walks must really exercise every ending, or they prove little.
     assert set(outcomes) == OUTCOMES, outcomes
+
+
+def test_rebuild_after_a_crash_restores_state_and_timers() -> None:
+    """The runner's restart path: persisted events (rejected ones included)
+    rebuild an equal engine whose timers can be re-armed."""
+    import random
+
+    from infoline.routing import Engine, StartTimer
+
+    from .helpers import business_hours, config
+
+    rnd = random.Random(7)
+    machine = RoutingMachine(record_events=False, check_each_event=False)
+    machine.staff(["a1", "a2"])
+    for _ in range(300):
+        n = rnd.randrange(10**6)
+        machine.arrive(
+            rnd.choice(LINES), False, None, [rnd.choice(DIGITS) for _ in range(3)]
+        )
+        machine.answer(n)
+        machine.nonsense(n, "a1")  # persisted too, rejected again on rebuild
+        machine.advance(5.0)
+        machine.end_conversation(n, EndedBy.CALLER)
+        machine.fire_timer(n, False)
+    live = machine.d.engine
+    rebuilt = Engine.rebuild(config(), machine.d.log, is_open=business_hours)
+    assert rebuilt.snapshot() == live.snapshot()
+    assert len(rebuilt.rejected) == len(live.rejected)
+    timers = live.snapshot()["timers"]
+    assert timers  # calls are still waiting and agents wrapping up
+    assert rebuilt.active_timers() == [
+        StartTimer(t, at) for t, (_, _, at) in timers.items()
+    ]
