@@ -486,15 +486,14 @@ def guess_scheme(value: str, country: str) -> str | None:
     """Return the key of the personal scheme of ``country`` ``value`` fits.
 
     Meant for caller-ID or keypad input where the scheme is not said.
-    ``None`` when the value is valid for no personal scheme of the country,
-    or for more than one (no supported country has such an overlap today:
-    its personal schemes differ in length).
+    ``None`` when the value is valid for no personal scheme of the country.
+    The personal schemes of one country differ in length (a test pins
+    this), so at most one fits.
     """
-    fits = []
     for scheme in schemes_for(country, IdentityKind.PERSONAL):
         try:
             parse_identity(scheme.key, value)
         except IdentityError:
             continue
-        fits.append(scheme.key)
-    return fits[0] if len(fits) == 1 else None
+        return scheme.key
+    return None
