@@ -183,7 +183,7 @@ class Simulator:
         self.event_no = 0
         self.timers: set[str] = set()
         self.script: dict[str, list[str]] = {}
-        self.times = array("q")
+        self.times: array[int] = array("q")
         self.accepted = 0
         self.rejected = 0
         self.digest = 0
@@ -191,14 +191,17 @@ class Simulator:
         self.peak_rate = 0.85 * agents / (TALK_MEAN_S + 0.5 * WRAP_UP_S + 5.0)
 
     def at(self, when: float, item: Any) -> None:
+        """Schedule ``item`` at ``when`` (ties in scheduling order)."""
         self.seq += 1
         heapq.heappush(self.pending, (when, self.seq, item))
 
     def eid(self) -> str:
+        """Return a fresh event id."""
         self.event_no += 1
         return f"e{self.event_no}"
 
     def send(self, event: Event, now: float) -> None:
+        """Time one ``Engine.handle`` call and react to its commands."""
         handle = self.engine.handle
         t0 = time.perf_counter_ns()
         try:
@@ -212,45 +215,41 @@ class Simulator:
         self.react(out, now)
 
     def react(self, out: list[Command], now: float) -> None:
+        """Play the adapter, the timer service, the callers and the agents."""
         rng = self.rng
         for cmd in out:
-            self.digest = hash((self.digest, repr(cmd))) if self.record_digest else 0
-            kind = type(cmd)
-            if kind is StartTimer:
-                self.timers.add(cmd.timer_id)  # type: ignore[attr-defined]
-                self.at(cmd.at, ("timer", cmd.timer_id))  # type: ignore[attr-defined]
-                if cmd.timer_id.startswith("wrapup") and rng.random() < 0.5:  # type: ignore[attr-defined]
-                    self.at(
-                        now + rng.uniform(3.0, WRAP_UP_S - 1),
-                        ("wrapup", cmd.timer_id.split(":")[1]),
-                    )  # type: ignore[attr-defined]
-            elif kind is CancelTimer:
-                self.timers.discard(cmd.timer_id)  # type: ignore[attr-defined]
-            elif kind is CollectDigits:
-                script = self.script.get(cmd.call_id)  # type: ignore[attr-defined]
+            if self.record_digest:
+                self.digest = hash((self.digest, repr(cmd)))
+            if isinstance(cmd, StartTimer):
+                self.timers.add(cmd.timer_id)
+                self.at(cmd.at, ("timer", cmd.timer_id))
+                if cmd.timer_id.startswith("wrapup") and rng.random() < 0.5:
+                    agent = cmd.timer_id.split(":")[1]
+                    self.at(now + rng.uniform(3.0, WRAP_UP_S - 1), ("wrapup", agent))
+            elif isinstance(cmd, CancelTimer):
+                self.timers.discard(cmd.timer_id)
+            elif isinstance(cmd, CollectDigits):
+                script = self.script.get(cmd.call_id)
                 if script:
-                    self.at(
-                        now + rng.uniform(1.0, 4.0),
-                        ("digits", cmd.call_id, script.pop(0)),
-                    )  # type: ignore[attr-defined]
+                    key = script.pop(0)
+                    self.at(now + rng.uniform(1.0, 4.0), ("digits", cmd.call_id, key))
                 else:  # the callback offer: a third accept
                     key = "1" if rng.random() < 0.3 else ""
-                    self.at(now + 3.0, ("digits", cmd.call_id, key))  # type: ignore[attr-defined]
-            elif kind is RingAgent:
+                    self.at(now + 3.0, ("digits", cmd.call_id, key))
+            elif isinstance(cmd, RingAgent):
                 if rng.random() < 0.98:
-                    self.at(
-                        now + rng.uniform(1.0, 6.0),
-                        ("answer", cmd.call_id, cmd.agent_id),
-                    )  # type: ignore[attr-defined]
+                    answer = ("answer", cmd.call_id, cmd.agent_id)
+                    self.at(now + rng.uniform(1.0, 6.0), answer)
                 else:  # missed: the engine makes the agent not ready; back later
-                    self.at(now + cmd.timeout_s + 30.0, ("back", cmd.agent_id))  # type: ignore[attr-defined]
-            elif kind is Bridge:
+                    self.at(now + cmd.timeout_s + 30.0, ("back", cmd.agent_id))
+            elif isinstance(cmd, Bridge):
                 talk = rng.expovariate(1.0 / TALK_MEAN_S)
                 if rng.random() < 0.05:
-                    self.at(now + talk / 2, ("hold", cmd.call_id, cmd.agent_id))  # type: ignore[attr-defined]
-                self.at(now + talk, ("end", cmd.call_id, EndedBy.AGENT))  # type: ignore[attr-defined]
+                    self.at(now + talk / 2, ("hold", cmd.call_id, cmd.agent_id))
+                self.at(now + talk, ("end", cmd.call_id, EndedBy.AGENT))
 
     def run(self) -> None:
+        """Log everyone in, generate the day's arrivals and play it out."""
         rng = self.rng
         engine = self.engine
         for i in range(self.agents):
@@ -322,8 +321,8 @@ class Simulator:
                 if engine.agent_state(item[1]) is AgentState.AFTER_CALL_WORK:
                     self.send(WrapUpEnded(self.eid(), item[1]), now)
             elif kind == "break":
-                state = engine.agent_state(item[1])
-                if state in (AgentState.READY, AgentState.AFTER_CALL_WORK):
+                mood = engine.agent_state(item[1])
+                if mood in (AgentState.READY, AgentState.AFTER_CALL_WORK):
                     self.send(
                         AgentStateChanged(self.eid(), item[1], False, "break"), now
                     )
@@ -343,17 +342,19 @@ class Simulator:
             ):
                 self.send(AgentLoggedOut(self.eid(), aid), final)
 
-    record_digest = False
+    record_digest = False  # fold every command into ``digest`` (slice runs)
 
 
-def _p99_us(times: array) -> float:
+def _p99_us(times: array[int]) -> float:
+    """Return the 99th percentile of nanosecond timings, in µs."""
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] / 1000.0
+    return float(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]) / 1000.0
 
 
 def _measure(
     engine_class: type[Engine], agents: int, queues: int, seconds: float, digest: bool
 ) -> Simulator:
+    """Run ``seconds`` of the day on a fresh engine of ``engine_class``."""
     sim = Simulator(engine_class(build_config(queues)), agents, queues, seconds)
     sim.record_digest = digest
     sim.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from infoline.routing import (
     CheckHours,
@@ -21,6 +22,8 @@ from infoline.routing import (
     Say,
     ToQueue,
 )
+
+C = TypeVar("C", bound=Command)
 
 MAIN = "+3726000000"  # general line: full flow
 VACANCY = "+3726000001"  # vacancy line: straight to the employers' queue
@@ -152,6 +155,6 @@ class Driver:
         self.now += seconds
 
 
-def of_type(commands: Iterable[Command], kind: type) -> list[Command]:
+def of_type(commands: Iterable[Command], kind: type[C]) -> list[C]:
     """Return the commands of one type, in order."""
     return [c for c in commands if isinstance(c, kind)]

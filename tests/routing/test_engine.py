@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import pairwise
 from typing import Any
@@ -23,6 +24,7 @@ from infoline.routing import (
     CallRetrieved,
     CancelTimer,
     CollectDigits,
+    Command,
     ConsultAnswered,
     ConsultCancelled,
     CreateCallback,
@@ -102,7 +104,7 @@ def to_queue(
     caller: str | None = "+37255500001",
     menu: str = "1",
     lang: str = "1",
-) -> list:
+) -> list[Command]:
     """Bring a call on the main line through the IVR into a queue."""
     d.send(CallArrived(d.next_id(), call, MAIN, caller))
     d.send(DigitsPressed(d.next_id(), call, lang))
@@ -118,10 +120,10 @@ def timer_of(d: Driver, kind: str, subject: str) -> str:
         if (k, s) == (kind, subject)
     ]
     assert len(found) == 1, found
-    return found[0]
+    return str(found[0])
 
 
-def fire(d: Driver, kind: str, subject: str) -> list:
+def fire(d: Driver, kind: str, subject: str) -> list[Command]:
     """Advance to the timer's deadline and fire it."""
     timer_id = timer_of(d, kind, subject)
     d.now = max(d.now, d.engine.snapshot()["timers"][timer_id][2])
@@ -196,7 +198,7 @@ def test_call_walks_ivr_is_answered_held_ended_and_wrapped_up() -> None:
 
     d.advance(30)
     out = d.send(CallEnded(d.next_id(), "c1", EndedBy.CALLER))
-    assert of_type(out, RecordOutcome)[0].outcome == "answered"  # type: ignore[attr-defined]
+    assert of_type(out, RecordOutcome)[0].outcome == "answered"
     assert of_type(out, StartTimer) == [StartTimer("wrapup:a1:2", d.now + 20.0)]
     assert brief(d) == {
         "agents": {"a1": ("AFTER_CALL_WORK", None, None)},
@@ -434,7 +436,7 @@ def test_information_branch_and_information_line_end_with_a_message() -> None:
     d.send(DigitsPressed(d.next_id(), "c2", "9"))
     out = d.send(DigitsPressed(d.next_id(), "c2", "9"))
     assert brief(d)["calls"]["c2"] == ("QUEUED", "benefits", None)
-    assert out[0].position == 1  # type: ignore[attr-defined]
+    assert of_type(out, AnnounceWait)[0].position == 1
 
 
 def test_warm_transfer_consults_then_joins_the_colleague() -> None:
@@ -575,7 +577,7 @@ def test_agent_state_intervals_are_recorded_back_to_back() -> None:
     d = Driver()
     intervals: list[RecordAgentState] = []
     staff(d, "a1", (("benefits", 1),), (("et", 1),))
-    steps = [
+    steps: list[Callable[[], list[Command]]] = [
         lambda: to_queue(d, "c1"),
         lambda: d.send(CallAnswered(d.next_id(), "c1", "a1")),
         lambda: d.send(CallEnded(d.next_id(), "c1")),

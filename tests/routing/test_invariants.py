@@ -238,13 +238,16 @@ class RoutingMachine(RuleBasedStateMachine):
         found = self.pick_call(n, ("TALKING", "HELD"))
         if found:
             cid, call = found
-            kwargs: dict[str, Any] = {
+            targets: dict[str, dict[str, Any]] = {
                 "queue": {"to_queue": "employers"},
                 "agent": {"to_agent": who},
                 "extension": {"to_extension": "1234"},
                 "consult": {"to_agent": who, "consult": True},
-            }[kind]
-            self.send(TransferRequested(self.d.next_id(), cid, call["agent"], **kwargs))
+            }
+            event = TransferRequested(
+                self.d.next_id(), cid, call["agent"], **targets[kind]
+            )
+            self.send(event)
 
     @rule(n=pick, complete=st.booleans())
     def finish_consult(self, n: int, complete: bool) -> None:
