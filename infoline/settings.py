@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "infoline.audit",
     "infoline.accounts",
+    "infoline.clients",
+    "infoline.journal",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("infoline.accounts.urls")),
     path("", include("infoline.audit.urls")),
+    path("", include("infoline.clients.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

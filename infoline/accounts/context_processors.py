@@ -13,6 +13,7 @@ from infoline.accounts.permissions import has_action
 # (label, URL name, action); the first item whose URL prefixes the path is current.
 NAVIGATION = [
     (_("Start"), "home", "home.view"),
+    (_("Caller"), "clients:start", "clients.search"),
     (_("Directory"), "accounts:directory", "directory.view"),
     (_("Absences"), "accounts:absences", "absence.manage_own"),
     (_("Opening hours"), "accounts:hours", "hours.view"),

@@ -41,6 +41,14 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "Browse the audit log",
         frozenset({Role.ADMINISTRATOR, Role.DPO}),
     ),
+    "clients.search": (
+        "Find callers, authenticate them, see what authentication allows",
+        frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "clients.override": (
+        "See a person's data without caller authentication, with a written reason",
+        frozenset({Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
     "admin.site": (
         "Use the administration site for reference data and staff",
         frozenset({Role.ADMINISTRATOR}),

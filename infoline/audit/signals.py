@@ -20,7 +20,9 @@ from infoline.audit.choices import AuditAction
 from infoline.audit.services import record_event
 
 # Apps whose models are audited; each new app with data of its own joins here.
-AUDITED_APPS = {"accounts", "auth", "otp_totp", "otp_static"}
+AUDITED_APPS = {"accounts", "auth", "otp_totp", "otp_static", "clients", "journal"}
+# Models that are themselves logs (an audit row per row would only double them).
+UNAUDITED_MODELS = {"clients.accesslog"}
 # Fields whose values never enter the trail (only the fact that they changed).
 SECRET_FIELDS = {"password", "key", "token_hash", "secret", "token"}
 IGNORED_FIELDS = {
@@ -36,7 +38,12 @@ CHANGED = "(changed)"
 
 
 def _audited(sender: type[models.Model]) -> bool:
-    return sender._meta.app_label in AUDITED_APPS and not sender._meta.auto_created
+    meta = sender._meta
+    return (
+        meta.app_label in AUDITED_APPS
+        and not meta.auto_created
+        and meta.label_lower not in UNAUDITED_MODELS
+    )
 
 
 def _jsonable(value: Any) -> Any:

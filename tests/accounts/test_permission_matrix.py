@@ -19,6 +19,8 @@ from infoline.accounts.choices import Role
 from infoline.accounts.models import ApiToken, Department, Employee, OpeningCalendar
 from infoline.accounts.permissions import ACTIONS, PERMISSIONS
 from infoline.accounts.services import create_api_token
+from infoline.clients.models import Person, Verification
+from infoline.journal.models import Contact
 from tests.conftest import verified_client
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
@@ -44,6 +46,14 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "accounts:hours": ("GET", "hours.view", None),
     "accounts:calendar-detail": ("GET", "hours.view", "calendar"),
     "audit:list": ("GET", "audit.view", None),
+    "clients:start": ("GET", "clients.search", None),
+    "clients:card": ("GET", "clients.search", "contact"),
+    "clients:select-person": ("POST", "clients.search", "contact+person"),
+    "clients:verify": ("POST", "clients.search", "contact"),
+    "clients:answer": ("POST", "clients.search", "contact+verification"),
+    "clients:extra-question": ("POST", "clients.search", "contact+verification"),
+    "clients:override": ("POST", "clients.override", "contact"),
+    "clients:close": ("POST", "clients.search", "contact"),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -119,12 +129,29 @@ def objects(personas: dict[str, Any]) -> dict[str, Any]:
         first_name="Ona", last_name="Onaitė", department=department, extension="2999"
     )
     calendar = OpeningCalendar.objects.create(name="Centre")
-    return {"department": department, "employee": employee, "calendar": calendar}
+    person = Person.objects.create(first_name="Canary", last_name="Person")
+    return {
+        "department": department,
+        "employee": employee,
+        "calendar": calendar,
+        "person": person,
+    }
 
 
 def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, Any]:
     if key is None:
         return {}
+    if key.startswith("contact"):
+        # Contacts are reachable only by their own employee: each role gets its own.
+        contact = Contact.objects.create(agent=user)
+        kwargs: dict[str, Any] = {"pk": contact.pk}
+        if key.endswith("+person"):
+            kwargs["person_id"] = objects["person"].pk
+        if key.endswith("+verification"):
+            kwargs["verification_id"] = Verification.objects.create(
+                contact=contact, person=objects["person"], agent=user
+            ).pk
+        return kwargs
     if key == "token":
         token = ApiToken.objects.filter(user=user, revoked_at__isnull=True).first()
         if token is None:

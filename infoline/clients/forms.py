@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CallerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, identity code or phone"), required=False, max_length=120
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class StartVerificationForm(forms.Form):
+    identity_code = forms.CharField(
+        label=_("Identity code the caller gives"), max_length=32
+    )
+
+
+class AnswerForm(forms.Form):
+    question = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("What the caller answers"), max_length=200)
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for seeing the data without authentication"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NewContactForm(forms.Form):
+    phone = forms.CharField(label=_("Caller's number"), required=False, max_length=30)

@@ -1,0 +1,417 @@
+"""Persons and employers (the registry), caller authentication and the access log (A1–A5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from infoline.accounts.validators import normalize_phone
+from infoline.clients.choices import DataCategory, QuestionKind, Sex, VerificationStatus
+from infoline.lib.text import fold
+
+
+class Person(models.Model):
+    """A client: a citizen the hotline serves. Personal fields are gated (A1).
+
+    ``identity_scheme`` names the code's scheme (e.g. ``LT:asmens_kodas``, see
+    ``identity.SCHEMES``) and ``identity_code`` holds its compact form.
+    """
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    identity_scheme = models.CharField(
+        _("identity code type"), max_length=32, blank=True
+    )
+    identity_code = models.CharField(_("identity code"), max_length=32, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, blank=True
+    )
+    eservice_login = models.CharField(
+        _("e-service login name"), max_length=150, blank=True
+    )
+    registered_on = models.DateField(
+        _("registered with the service"), null=True, blank=True
+    )
+    last_office = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("office last visited"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Search keys: folded names (no case, no diacritics).
+    last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
+    name_key = models.CharField(max_length=201, editable=False, db_index=True)
+    flagged_at = models.DateTimeField(
+        _("flagged for possible impersonation"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity_scheme", "identity_code"],
+                condition=~Q(identity_code=""),
+                name="unique_identity_code",
+            )
+        ]
+        indexes = [models.Index(fields=["last_name_key", "birth_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        from infoline.clients.identity import (
+            IdentityError,
+            check_consistency,
+            parse_identity,
+        )
+
+        errors: dict[str, Any] = {}
+        if self.identity_code and not self.identity_scheme:
+            errors["identity_scheme"] = gettext("Choose which country's code this is.")
+        elif self.identity_code:
+            try:
+                identity = parse_identity(self.identity_scheme, self.identity_code)
+            except IdentityError as exc:
+                errors["identity_code"] = gettext(exc.template) % exc.params
+            else:
+                self.identity_code = identity.value
+                if self.birth_date is None and identity.birth_date is not None:
+                    self.birth_date = identity.birth_date
+                if not self.sex and identity.sex:
+                    self.sex = identity.sex
+                try:
+                    check_consistency(
+                        identity, birth_date=self.birth_date, sex=self.sex or None
+                    )
+                except IdentityError as exc:
+                    errors["identity_code"] = gettext(exc.template) % exc.params
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.last_name_key = fold(self.last_name)
+        self.name_key = fold(f"{self.first_name} {self.last_name}")
+        super().save(*args, **kwargs)
+
+
+class PersonPhone(models.Model):
+    """A phone number on file, E.164; caller ID is looked up here (A5)."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="phones",
+    )
+    number = models.CharField(_("number"), max_length=20, db_index=True)
+    label = models.CharField(_("label"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "number"], name="unique_person_phone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self) -> None:
+        try:
+            self.number = normalize_phone(self.number)
+        except ValidationError as exc:
+            raise ValidationError({"number": exc}) from None
+
+
+class Representative(models.Model):
+    """A person authorised to act for another, within a scope and a period (A3)."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("represented person"),
+        on_delete=models.CASCADE,
+        related_name="representatives",
+    )
+    agent = models.ForeignKey(
+        Person,
+        verbose_name=_("representative"),
+        on_delete=models.CASCADE,
+        related_name="represents",
+    )
+    scope = models.JSONField(
+        _("scope"),
+        default=list,
+        help_text=_("Data categories the representative may hear."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    document = models.CharField(_("authorisation document"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.person}"
+
+    def clean(self) -> None:
+        unknown = set(self.scope or []) - set(DataCategory.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "scope": gettext("Unknown data categories: %(c)s.")
+                    % {"c": ", ".join(sorted(unknown))}
+                }
+            )
+        if self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError(
+                {"valid_until": gettext("The authorisation ends before it starts.")}
+            )
+        if self.person_id and self.person_id == self.agent_id:
+            raise ValidationError(gettext("A person cannot represent themselves."))
+
+
+class Employer(models.Model):
+    """An employer with its registry code (e.g. LT:imones_kodas)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    code_scheme = models.CharField(_("registry code type"), max_length=32)
+    code = models.CharField(_("registry code"), max_length=32)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_scheme", "code"], name="unique_employer_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from infoline.clients.identity import (
+            SCHEMES,
+            IdentityError,
+            IdentityKind,
+            parse_identity,
+        )
+
+        errors: dict[str, Any] = {}
+        scheme = SCHEMES.get(self.code_scheme)
+        if scheme is None or scheme.kind != IdentityKind.COMPANY:
+            errors["code_scheme"] = gettext("Choose a company registry code type.")
+        else:
+            try:
+                self.code = parse_identity(self.code_scheme, self.code).value
+            except IdentityError as exc:
+                errors["code"] = gettext(exc.template) % exc.params
+        try:
+            self.phone = normalize_phone(self.phone)
+        except ValidationError as exc:
+            errors["phone"] = exc
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class EmployerContact(models.Model):
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("employer contact person")
+        verbose_name_plural = _("employer contact persons")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employer})"
+
+
+class AuthQuestion(models.Model):
+    """A question of the bank agents ask to authenticate a caller (A2)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question as the agent asks it"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("authentication question")
+        verbose_name_plural = _("authentication questions")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PersonAnswer(models.Model):
+    """A person's answer to an agency-defined question; stored folded, never shown."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        AuthQuestion, on_delete=models.CASCADE, related_name="+"
+    )
+    answer_key = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.question_id}"
+
+
+class AuthPolicy(models.Model):
+    """How many questions a line asks after the identity code (A2); no line = the default."""
+
+    line = models.OneToOneField(
+        "accounts.PublicLine",
+        verbose_name=_("line"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="auth_policy",
+    )
+    questions = models.PositiveSmallIntegerField(_("questions to ask"), default=2)
+
+    class Meta:
+        verbose_name = _("authentication policy")
+        verbose_name_plural = _("authentication policies")
+
+    def __str__(self) -> str:
+        return f"{self.line or gettext('default')}: {self.questions}"
+
+
+class Verification(models.Model):
+    """One attempt to authenticate a caller as a person, for one contact (A1, A2).
+
+    ``asked`` lists the question ids in the order asked; ``answers`` maps a
+    question id to whether the answer was right. It is valid only while its
+    contact is open.
+    """
+
+    contact = models.ForeignKey(
+        "journal.Contact", on_delete=models.CASCADE, related_name="verifications"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="verifications"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    asked = models.JSONField(default=list)
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "status", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} for contact {self.contact_id}: {self.status}"
+
+
+class AccessOverride(models.Model):
+    """A reasoned decision to see a person's data without authentication (A1)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="overrides"
+    )
+    contact = models.ForeignKey(
+        "journal.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id}: {self.reason}"
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLog(models.Model):
+    """Every read of personal data: who, when, whose, which category, why (A1)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user_id = models.BigIntegerField()
+    user_name = models.CharField(max_length=150)
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    category = models.CharField(max_length=20, choices=DataCategory.choices)
+    contact_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=500)
+    via = models.CharField(max_length=16, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "at"]),
+            models.Index(fields=["user_id", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} → {self.person_id} ({self.category})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)

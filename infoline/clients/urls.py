@@ -1,0 +1,28 @@
+from django.urls import path
+
+from infoline.clients import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("caller/", views.caller_start, name="start"),
+    path("caller/<int:pk>/", views.caller_card, name="card"),
+    path(
+        "caller/<int:pk>/person/<int:person_id>/",
+        views.select_person,
+        name="select-person",
+    ),
+    path("caller/<int:pk>/verify/", views.start_verification, name="verify"),
+    path(
+        "caller/<int:pk>/verify/<int:verification_id>/answer/",
+        views.answer,
+        name="answer",
+    ),
+    path(
+        "caller/<int:pk>/verify/<int:verification_id>/extra/",
+        views.extra_question,
+        name="extra-question",
+    ),
+    path("caller/<int:pk>/override/", views.override, name="override"),
+    path("caller/<int:pk>/close/", views.close_contact, name="close"),
+]

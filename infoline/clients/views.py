@@ -1,0 +1,236 @@
+"""The caller card: find the caller, authenticate them, see what the gate allows."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from infoline.accounts.permissions import has_action, require_action
+from infoline.accounts.validators import normalize_phone
+from infoline.clients import services
+from infoline.clients.access import access_contact, access_person
+from infoline.clients.choices import VerificationStatus
+from infoline.clients.forms import (
+    AnswerForm,
+    CallerSearchForm,
+    NewContactForm,
+    OverrideForm,
+    StartVerificationForm,
+)
+from infoline.clients.models import AuthQuestion, Verification
+from infoline.journal.choices import ContactStatus
+from infoline.journal.models import Contact
+from infoline.lib.http import AuthedHttpRequest
+
+
+@require_action("clients.search")
+def caller_start(request: AuthedHttpRequest) -> HttpResponse:
+    """Open contacts of the user, and a form to register a new one."""
+    form = NewContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            phone = normalize_phone(phone) if phone else ""
+        except ValidationError as exc:
+            form.add_error("phone", exc)
+        else:
+            contact = Contact.objects.create(agent=request.user, phone=phone)
+            return redirect("clients:card", contact.pk)
+    open_contacts = Contact.objects.filter(
+        agent=request.user, status=ContactStatus.IN_WORK
+    )[:20]
+    return render(
+        request, "clients/start.html", {"form": form, "open_contacts": open_contacts}
+    )
+
+
+def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, object]:
+    search = CallerSearchForm(request.GET or None)
+    result = None
+    if search.is_valid() and (search.cleaned_data["q"] or "").strip():
+        q = search.cleaned_data["q"].strip()
+        by_code = (
+            services.find_by_identity(q)
+            if any(ch.isdigit() for ch in q) and len(q) >= 6
+            else None
+        )
+        if by_code is not None:
+            result = services.SearchResult([by_code], False)
+        elif q.startswith("+") or q.replace(" ", "").isdigit():
+            found = services.find_by_phone(q)
+            result = services.SearchResult(found, False)
+        else:
+            result = services.search_persons(q, search.cleaned_data["birth_date"])
+    elif not request.GET and contact.phone and contact.person_id is None:
+        result = services.SearchResult(services.find_by_phone(contact.phone), False)
+    card = (
+        services.disclose(request.user, contact.person, contact)
+        if contact.person_id
+        else None
+    )
+    verification = (
+        Verification.objects.filter(contact=contact, person_id=contact.person_id)
+        .order_by("pk")
+        .last()
+        if contact.person_id
+        else None
+    )
+    pending = None
+    if verification is not None and verification.status == VerificationStatus.PENDING:
+        questions = {
+            q.pk: q for q in AuthQuestion.objects.filter(pk__in=verification.asked)
+        }
+        pending = [
+            (questions[qid], verification.answers.get(str(qid)))
+            for qid in verification.asked
+        ]
+    return {
+        "contact": contact,
+        "search": search,
+        "result": result,
+        "card": card,
+        "verification": verification,
+        "pending": pending,
+        "start_form": StartVerificationForm(),
+        "answer_form": AnswerForm(),
+        "override_form": OverrideForm(),
+        "may_override": has_action(request.user, "clients.override"),
+        "failed_recently": services.failed_attempts(contact.person)
+        if contact.person_id
+        else 0,
+    }
+
+
+@require_action("clients.search")
+def caller_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    context = _card_context(request, contact)
+    template = (
+        "clients/_results.html"
+        if request.headers.get("HX-Request")
+        else "clients/card.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+@require_action("clients.search")
+def select_person(request: AuthedHttpRequest, pk: int, person_id: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    if not contact.is_open:
+        messages.error(request, _("This contact is closed."))
+        return redirect("clients:card", contact.pk)
+    person = access_person(request.user, person_id)
+    contact.person = person
+    contact.save(update_fields=["person"])
+    return redirect("clients:card", contact.pk)
+
+
+@require_POST
+@require_action("clients.search")
+def start_verification(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    form = StartVerificationForm(request.POST)
+    if contact.person is None:
+        messages.error(request, _("Choose the person the caller says they are first."))
+    elif not form.is_valid():
+        messages.error(request, _("Type the identity code the caller gives."))
+    else:
+        try:
+            verification = services.start_verification(
+                request.user,
+                contact,
+                contact.person,
+                form.cleaned_data["identity_code"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if verification.status == VerificationStatus.FAILED:
+                messages.error(
+                    request,
+                    _("The identity code the caller gave does not match this person."),
+                )
+    return redirect("clients:card", contact.pk)
+
+
+@require_POST
+@require_action("clients.search")
+def answer(request: AuthedHttpRequest, pk: int, verification_id: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    verification = Verification.objects.filter(
+        pk=verification_id, contact=contact
+    ).first()
+    form = AnswerForm(request.POST)
+    if verification is None or not form.is_valid():
+        messages.error(request, _("Type what the caller answered."))
+        return redirect("clients:card", contact.pk)
+    try:
+        verification = services.answer_question(
+            verification, form.cleaned_data["question"], form.cleaned_data["answer"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if verification.status == VerificationStatus.FAILED:
+            messages.error(
+                request,
+                _(
+                    "The answer is not right. The caller is not authenticated; personal data stays hidden."
+                ),
+            )
+        elif verification.status == VerificationStatus.PASSED:
+            messages.success(
+                request, _("The caller is authenticated for this contact.")
+            )
+    return redirect("clients:card", contact.pk)
+
+
+@require_POST
+@require_action("clients.search")
+def extra_question(
+    request: AuthedHttpRequest, pk: int, verification_id: int
+) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    verification = Verification.objects.filter(
+        pk=verification_id, contact=contact
+    ).first()
+    if verification is not None:
+        try:
+            services.ask_extra_question(verification)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("clients:card", contact.pk)
+
+
+@require_POST
+@require_action("clients.override")
+def override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    form = OverrideForm(request.POST)
+    if contact.person is None:
+        messages.error(request, _("Choose the person first."))
+    else:
+        try:
+            services.override_access(
+                request.user, contact.person, contact, form.data.get("reason", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("clients:card", contact.pk)
+
+
+@require_POST
+@require_action("clients.search")
+def close_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    if contact.is_open:
+        contact.status = ContactStatus.CLOSED
+        contact.closed_at = timezone.now()
+        contact.save(update_fields=["status", "closed_at"])
+    return redirect("clients:start")

@@ -1,0 +1,1 @@
+"""Contacts (appeals), topics, statuses, history, attachments, callbacks, messages."""

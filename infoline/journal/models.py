@@ -1,0 +1,67 @@
+"""The contact journal (J1). This first cut holds what caller authentication needs:
+the contact an authentication belongs to and expires with; the journal issue
+extends it with types, topics, statuses, history and attachments.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from infoline.journal.choices import Channel, ContactStatus
+
+
+class Contact(models.Model):
+    """One registered contact with a citizen or employer (J1)."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, default=Channel.PHONE
+    )
+    line = models.ForeignKey(
+        "accounts.PublicLine",
+        verbose_name=_("line"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    person = models.ForeignKey(
+        "clients.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    summary = models.CharField(_("short content"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ContactStatus.choices,
+        default=ContactStatus.IN_WORK,
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["person", "started_at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"#{self.pk} {self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ContactStatus.CLOSED
