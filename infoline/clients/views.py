@@ -68,11 +68,8 @@ def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, obj
             result = services.search_persons(q, search.cleaned_data["birth_date"])
     elif not request.GET and contact.phone and contact.person_id is None:
         result = services.SearchResult(services.find_by_phone(contact.phone), False)
-    card = (
-        services.disclose(request.user, contact.person, contact)
-        if contact.person_id
-        else None
-    )
+    person = contact.person
+    card = services.disclose(request.user, person, contact) if person else None
     verification = (
         Verification.objects.filter(contact=contact, person_id=contact.person_id)
         .order_by("pk")
@@ -100,9 +97,7 @@ def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, obj
         "answer_form": AnswerForm(),
         "override_form": OverrideForm(),
         "may_override": has_action(request.user, "clients.override"),
-        "failed_recently": services.failed_attempts(contact.person)
-        if contact.person_id
-        else 0,
+        "failed_recently": services.failed_attempts(person) if person else 0,
     }
 
 
