@@ -528,7 +528,8 @@ class Engine:
         self._move_agent(agent, Trigger.RELEASE, out)
         agent.call_id = None
         agent.consult = False
-        limit = self.config.queues[queue_id].wrap_up_s if queue_id else 0.0
+        assert queue_id is not None  # agents only ever handle calls from a queue
+        limit = self.config.queues[queue_id].wrap_up_s
         agent.timer_id = self._start_timer(
             "wrapup", agent.agent_id, self._now + limit, out
         )
@@ -671,9 +672,8 @@ class Engine:
         agent.call_id = call.call_id
         agent.consult = False
         call.agent_id = agent.agent_id
-        timeout = (
-            self.config.queues[call.queue_id].ring_timeout_s if call.queue_id else 15.0
-        )
+        assert call.queue_id is not None  # offered calls came through a queue
+        timeout = self.config.queues[call.queue_id].ring_timeout_s
         out.append(RingAgent(call.call_id, agent.agent_id, timeout))
         call.timers["ring"] = self._start_timer(
             "ring", call.call_id, self._now + timeout, out
@@ -1041,9 +1041,8 @@ class Engine:
             raise AdapterEventError("an agent cannot transfer a call to themselves")
         if target.state is not _READY:
             raise AdapterEventError(f"agent {target.agent_id!r} is not ready")
-        timeout = (
-            self.config.queues[call.queue_id].ring_timeout_s if call.queue_id else 15.0
-        )
+        assert call.queue_id is not None  # answered calls came through a queue
+        timeout = self.config.queues[call.queue_id].ring_timeout_s
         if ev.consult:
             if call.state is CallState.TALKING:
                 out.append(Hold(call.call_id))
