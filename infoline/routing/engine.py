@@ -26,6 +26,9 @@ head is the next call; ``bisect`` gives a caller's position) and a heap of
 ready agents keyed (idle since, sequence) whose entries are invalidated
 lazily by a token. Each decision is a few heap or bisect operations, never
 a scan of all agents or calls.
+
+Memory grows with the run: every accepted event id and every ended call's
+outcome are kept, to reject duplicates and late events for ended calls.
 """
 
 from __future__ import annotations
