@@ -21,6 +21,15 @@ from typing import Literal
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.dk import cvr as stdnum_cvr
+from stdnum.ee import ik as stdnum_ik
+from stdnum.ee import registrikood as stdnum_registrikood
+from stdnum.lt import asmens as stdnum_asmens
+from stdnum.pl import nip as stdnum_nip
+from stdnum.pl import pesel as stdnum_pesel
+from stdnum.pl import regon as stdnum_regon
+from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from infoline.clients.identity import (
@@ -515,6 +524,21 @@ def test_wrong_length_names_the_expected_length(
 # ---------------------------------------------------------------------------
 
 
+# The schemes stdnum 2.2 implements (LT:imones_kodas and RU:snils it lacks).
+STDNUM_IS_VALID = {
+    "LT:asmens_kodas": stdnum_asmens.is_valid,
+    "EE:isikukood": stdnum_ik.is_valid,
+    "EE:registrikood": stdnum_registrikood.is_valid,
+    "PL:pesel": stdnum_pesel.is_valid,
+    "PL:nip": stdnum_nip.is_valid,
+    "PL:regon": stdnum_regon.is_valid,
+    "DK:cpr": stdnum_cpr.is_valid,
+    "DK:cvr": stdnum_cvr.is_valid,
+    "RU:inn": stdnum_inn.is_valid,
+    "RU:ogrn": stdnum_ogrn.is_valid,
+}
+
+
 @pytest.mark.parametrize(
     ("scheme", "value", "born", "sex"),
     [
@@ -551,6 +575,8 @@ def test_published_numbers_are_accepted(
     identity = parse_identity(scheme, value)
     assert (identity.birth_date, identity.sex) == (born, sex)
     assert reference(scheme, identity.value) == (None, born, sex)
+    if scheme in STDNUM_IS_VALID:  # the sample is valid for stdnum too
+        assert STDNUM_IS_VALID[scheme](identity.value)
 
 
 @pytest.mark.parametrize(
