@@ -65,15 +65,31 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
     return values
 
 
-def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def _hidden(sender: type[models.Model]) -> set[str]:
+    """Fields recorded only as changed: secrets, and a model's personal data.
+
+    A model lists its personal fields in ``AUDIT_REDACTED_FIELDS``; the audit
+    trail is read by administrators, who must not see personal data through it.
+    """
+    return SECRET_FIELDS | set(getattr(sender, "AUDIT_REDACTED_FIELDS", ()))
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any], hidden: set[str]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for name, value in new.items():
         if old.get(name) != value:
-            if name in SECRET_FIELDS:
+            if name in hidden:
                 changes[name] = CHANGED
             else:
                 changes[name] = [old.get(name), value]
     return changes
+
+
+def _repr(instance: models.Model) -> str:
+    """The object's name in the trail, unless the model says its name is personal."""
+    if getattr(type(instance), "AUDIT_REDACT_REPR", False):
+        return f"{instance._meta.verbose_name} #{instance.pk}"
+    return str(instance)
 
 
 def _before_save(
@@ -97,17 +113,22 @@ def _after_save(
     old = getattr(instance, "_audit_old", None)
     new = _snapshot(instance)
     if created or old is None:
+        hidden = _hidden(sender)
         changes = {
-            name: (CHANGED if name in SECRET_FIELDS else [None, value])
+            name: (CHANGED if name in hidden else [None, value])
             for name, value in new.items()
             if value not in (None, "")
         }
-        record_event(AuditAction.CREATE, instance, changes=changes)
+        record_event(
+            AuditAction.CREATE, instance, changes=changes, object_repr=_repr(instance)
+        )
         return
-    changes = _diff(old, new)
+    changes = _diff(old, new, _hidden(sender))
     if not changes:
         return
-    record_event(AuditAction.UPDATE, instance, changes=changes)
+    record_event(
+        AuditAction.UPDATE, instance, changes=changes, object_repr=_repr(instance)
+    )
     if "role" in changes and sender._meta.label_lower == "accounts.user":
         record_event(
             AuditAction.ROLE_CHANGED, instance, changes={"role": changes["role"]}
@@ -120,12 +141,15 @@ def _after_delete(
     if not _audited(sender):
         return
     old = _snapshot(instance)
+    hidden = _hidden(sender)
     changes = {
-        name: (CHANGED if name in SECRET_FIELDS else [value, None])
+        name: (CHANGED if name in hidden else [value, None])
         for name, value in old.items()
         if value not in (None, "")
     }
-    record_event(AuditAction.DELETE, instance, changes=changes)
+    record_event(
+        AuditAction.DELETE, instance, changes=changes, object_repr=_repr(instance)
+    )
 
 
 def _m2m_changed(

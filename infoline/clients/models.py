@@ -23,6 +23,20 @@ class Person(models.Model):
     ``identity.SCHEMES``) and ``identity_code`` holds its compact form.
     """
 
+    # The audit trail records that these changed, never their values (A1).
+    AUDIT_REDACTED_FIELDS = (
+        "identity_code",
+        "birth_date",
+        "sex",
+        "email",
+        "address",
+        "postal_code",
+        "eservice_login",
+        "registered_on",
+        "last_office",
+        "flagged_at",
+    )
+
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     identity_scheme = models.CharField(
@@ -113,6 +127,9 @@ class Person(models.Model):
 
 class PersonPhone(models.Model):
     """A phone number on file, E.164; caller ID is looked up here (A5)."""
+
+    AUDIT_REDACTED_FIELDS = ("number",)
+    AUDIT_REDACT_REPR = True
 
     person = models.ForeignKey(
         Person,
@@ -282,6 +299,8 @@ class AuthQuestion(models.Model):
 class PersonAnswer(models.Model):
     """A person's answer to an agency-defined question; stored folded, never shown."""
 
+    AUDIT_REDACTED_FIELDS = ("answer_key",)
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(
         AuthQuestion, on_delete=models.CASCADE, related_name="+"
@@ -356,6 +375,8 @@ class Verification(models.Model):
 
 class AccessOverride(models.Model):
     """A reasoned decision to see a person's data without authentication (A1)."""
+
+    AUDIT_REDACTED_FIELDS = ("reason",)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -15,6 +15,9 @@ from infoline.journal.choices import Channel, ContactStatus
 class Contact(models.Model):
     """One registered contact with a citizen or employer (J1)."""
 
+    # The caller's number and what they said are personal data.
+    AUDIT_REDACTED_FIELDS = ("phone", "summary")
+
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     channel = models.CharField(
         _("channel"), max_length=12, choices=Channel.choices, default=Channel.PHONE
