@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from infoline.accounts.demo import load_demo
+from infoline.clients.demo import load_demo_clients
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        load_demo_clients()
         self.stdout.write("Demo logins (user name / password — role):")
         for login in logins:
             self.stdout.write(
