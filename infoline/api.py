@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from infoline.accounts.api import router as accounts_router
+from infoline.clients.api import router as clients_router
 from infoline.lib.api import SessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/", clients_router)

@@ -61,15 +61,34 @@ ENDS_SESSION = {"accounts:sign-out-everywhere"}
 # and the API (walked from its OpenAPI document).
 DELEGATED = ("admin:", "api:")
 
-API: dict[str, str] = {
-    "/api/directory/employees": "directory.view",
-    "/api/directory/employees/{employee_id}": "directory.view",
-    "/api/directory/departments": "directory.view",
-    "/api/directory/departments/{department_id}/handler": "directory.view",
-    "/api/directory/institutions": "directory.view",
-    "/api/hours/calendars": "hours.view",
-    "/api/hours/calendars/{calendar_id}": "hours.view",
-    "/api/hours/lines": "hours.view",
+# API path -> (method, action); POST bodies come from API_BODIES.
+API: dict[str, tuple[str, str]] = {
+    "/api/directory/employees": ("GET", "directory.view"),
+    "/api/directory/employees/{employee_id}": ("GET", "directory.view"),
+    "/api/directory/departments": ("GET", "directory.view"),
+    "/api/directory/departments/{department_id}/handler": ("GET", "directory.view"),
+    "/api/directory/institutions": ("GET", "directory.view"),
+    "/api/hours/calendars": ("GET", "hours.view"),
+    "/api/hours/calendars/{calendar_id}": ("GET", "hours.view"),
+    "/api/hours/lines": ("GET", "hours.view"),
+    "/api/clients/persons": ("GET", "clients.search"),
+    "/api/clients/contacts": ("POST", "clients.search"),
+    "/api/clients/contacts/{contact_id}/person": ("GET", "clients.search"),
+    "/api/clients/contacts/{contact_id}/select": ("POST", "clients.search"),
+    "/api/clients/contacts/{contact_id}/verifications": ("POST", "clients.search"),
+    "/api/clients/contacts/{contact_id}/verifications/{verification_id}/answers": (
+        "POST",
+        "clients.search",
+    ),
+}
+API_BODIES: dict[str, dict[str, Any]] = {
+    "/api/clients/contacts": {"phone": ""},
+    "/api/clients/contacts/{contact_id}/select": {"person_id": 0},
+    "/api/clients/contacts/{contact_id}/verifications": {"identity_code": "0"},
+    "/api/clients/contacts/{contact_id}/verifications/{verification_id}/answers": {
+        "question_id": 0,
+        "answer": "x",
+    },
 }
 
 
@@ -203,28 +222,46 @@ def test_admin_site_only_for_administrators(personas: dict[str, Any]) -> None:
 def test_every_api_path_has_a_decision(client: Client) -> None:
     schema = client.get("/api/openapi.json").json()
     assert set(schema["paths"]) == set(API)
+    for path, (method, _action) in API.items():
+        assert method.lower() in schema["paths"][path], path
 
 
 def test_walk_every_api_path_as_every_role(
     personas: dict[str, Any], objects: dict[str, Any]
 ) -> None:
-    samples = {
-        "employee_id": objects["employee"].pk,
-        "department_id": objects["department"].pk,
-        "calendar_id": objects["calendar"].pk,
-    }
-    for path, action in API.items():
-        url = re.sub(r"\{(\w+)\}", lambda m: str(samples[m.group(1)]), path) + "?q=ona"
-        assert Client().get(url).status_code == 401, path
-        for role, user in personas.items():
-            _token, raw = create_api_token(user, f"walk {path}")
-            response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
-            if role in PERMISSIONS[action]:
-                # The handler lookup has no split rule here: a specific 422, not a denial.
-                assert response.status_code in {200, 422}, (
+    for path, (method, action) in API.items():
+        for role, user in [(None, personas[Role.AGENT]), *personas.items()]:
+            contact = Contact.objects.create(agent=user, person=objects["person"])
+            samples = {
+                "employee_id": objects["employee"].pk,
+                "department_id": objects["department"].pk,
+                "calendar_id": objects["calendar"].pk,
+                "contact_id": contact.pk,
+                "verification_id": Verification.objects.create(
+                    contact=contact, person=objects["person"], agent=user
+                ).pk,
+            }
+            url = re.sub(r"\{(\w+)\}", lambda m, s=samples: str(s[m.group(1)]), path)
+            headers = {}
+            if role is not None:
+                _token, raw = create_api_token(user, f"walk {path}")
+                headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+            if method == "GET":
+                response = Client().get(url, {"q": "ona"}, **headers)
+            else:
+                response = Client().post(
+                    url, API_BODIES[path], content_type="application/json", **headers
+                )
+            if role is None:
+                assert response.status_code == 401, path
+            elif role in PERMISSIONS[action]:
+                # Allowed: the act runs (and may refuse the sample input specifically).
+                assert response.status_code in {200, 201, 404, 422}, (
                     path,
                     role,
                     response.status_code,
                 )
+                if response.status_code in {404, 422}:
+                    assert response.json()["detail"] != "Your role does not allow this."
             else:
-                assert response.status_code == 403, (path, role)
+                assert response.status_code == 403, (path, role, response.status_code)

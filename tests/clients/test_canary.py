@@ -70,12 +70,16 @@ def _sweep(
             bodies[(name, username)] = client.get(
                 reverse(name, kwargs=kwargs), {"q": "Canary Person"}
             ).content.decode()
+        contact = Contact.objects.create(agent=user, person=person)
         samples = {
             "employee_id": objects["employee"].pk,
             "department_id": objects["department"].pk,
             "calendar_id": objects["calendar"].pk,
+            "contact_id": contact.pk,
         }
-        for path in API:
+        for path, (method, _action) in API.items():
+            if method != "GET":
+                continue
             url = re.sub(r"\{(\w+)\}", lambda m, s=samples: str(s[m.group(1)]), path)
             bodies[(path, username)] = client.get(url, {"q": "Canary"}).content.decode()
     return bodies
