@@ -110,7 +110,7 @@ def search_persons(
 
 
 @router.post("/clients/contacts", response={201: ContactOut})
-def open_contact(request: HttpRequest, payload: ContactIn) -> Status:
+def open_contact(request: HttpRequest, payload: ContactIn) -> Status[Contact]:
     """Register a contact the caller is authenticated for (until it closes)."""
     user = require(request, "clients.search")
     from infoline.accounts.validators import normalize_phone
@@ -138,7 +138,7 @@ def select_person(request: HttpRequest, contact_id: int, payload: SelectIn) -> C
 )
 def start_verification(
     request: HttpRequest, contact_id: int, payload: VerificationIn
-) -> Status:
+) -> Status[dict[str, Any]]:
     user = require(request, "clients.search")
     contact = access_contact(user, contact_id)
     if contact.person is None:
