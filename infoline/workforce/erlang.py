@@ -44,7 +44,7 @@ log-concave integral (``scipy.integrate.quad``) in the second.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -72,6 +72,13 @@ _LOG_2PI = math.log(2.0 * math.pi)
 # underflow; the geometric series take over there.
 _UNDERFLOW = 1e-280
 _CHUNK = 4096
+# Longest series below saturation (a few milliseconds); longer ones, as
+# patience grows without bound, are integrated instead (_erlang_a_patient).
+_SERIES_TERMS = 1 << 15
+# Quadrature nodes and weights: Gauss-Laguerre (weight e^-z on [0, inf))
+# and Gauss-Legendre on [-1, 1].
+_LAGUERRE: tuple[FloatArray, FloatArray] = special.roots_laguerre(40)
+_LEGENDRE: tuple[FloatArray, FloatArray] = special.roots_legendre(24)
 # Stirling series coefficients 1/12, 1/360, 1/1260, 1/1680, 1/1188.
 _S0, _S1, _S2, _S3, _S4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
 
@@ -223,21 +230,23 @@ def _log_poisson_pmf(k: FloatArray, m: FloatArray) -> FloatArray:
     return out.reshape(shape)
 
 
-def _product_terms(
+def _product_chunks(
     factor: Callable[[FloatArray], FloatArray], limit: int
-) -> FloatArray:
-    """Return ``1, f(1), f(1) f(2), ...`` until the tail is negligible.
+) -> Iterator[FloatArray]:
+    """Yield ``1, f(1), f(1) f(2), ...`` in chunks until the tail is negligible.
 
     ``factor`` must be non-increasing and below 1 from some index on (all
-    series here are); ``limit`` caps the number of factors.
+    series here are); ``limit`` caps the number of factors. The terms are
+    streamed, never kept: callers accumulate what they need chunk by chunk,
+    so memory stays at one chunk however long the series is.
     """
-    chunks: list[FloatArray] = [np.ones(1)]
+    yield np.ones(1)
     last, total, start = 1.0, 1.0, 1
     while start <= limit:
         stop = min(start + _CHUNK, limit + 1)
         factors = factor(np.arange(start, stop, dtype=np.float64))
         terms: FloatArray = np.cumprod(factors, dtype=np.float64) * last
-        chunks.append(terms)
+        yield terms
         total += float(terms.sum())
         last = float(terms[-1])
         start = stop
@@ -245,7 +254,11 @@ def _product_terms(
         # The remaining terms shrink at least geometrically by ``ratio``.
         if ratio < 1.0 and last * ratio / (1.0 - ratio) < 1e-18 * total:
             break
-    return np.concatenate(chunks)
+
+
+def _product_sum(factor: Callable[[FloatArray], FloatArray], limit: int) -> float:
+    """Return the sum of the series ``1 + f(1) + f(1) f(2) + ...``."""
+    return math.fsum(float(chunk.sum()) for chunk in _product_chunks(factor, limit))
 
 
 def _log_erlang_b(traffic: FloatArray, agents: FloatArray) -> FloatArray:
@@ -268,7 +281,7 @@ def _inverse_erlang_b_sum(a: float, n: int) -> float:
     def factor(i: FloatArray) -> FloatArray:
         return (n - i + 1.0) / a
 
-    return float(_product_terms(factor, n).sum())
+    return _product_sum(factor, n)
 
 
 def _erlang_c_from_b(a: FloatArray, n: FloatArray, b: FloatArray) -> FloatArray:
@@ -498,8 +511,13 @@ def erlang_a(
     x = n * mu / theta
     y = lam / theta
     log_b = float(_log_erlang_b(np.array(a), np.array(float(n))))
-    if y < x and (x - y) ** 2 > 25.0 * x:
-        return _erlang_a_below_saturation(a, n, theta, x, y, log_b, target)
+    spare = _spare_rate(n, mu, lam)
+    # Below saturation: y < x and (x - y)^2 > 25 x, times theta^2 (no overflow
+    # as theta -> 0).
+    if spare > 5.0 * math.sqrt(n * mu) * math.sqrt(theta):
+        if _series_is_short(n * mu, lam, spare, theta):
+            return _erlang_a_below_saturation(a, n, theta, x, y, log_b, target)
+        return _erlang_a_patient(lam, n * mu, spare, theta, log_b, target)
     return _erlang_a_near_saturation(a, n, theta, x, y, log_b, target)
 
 
@@ -569,6 +587,24 @@ def _answered_share(no_wait: float, p_wait: float, within: float) -> float:
     return 1.0 - missed if missed < 0.5 else no_wait + p_wait * within
 
 
+def _series_is_short(capacity: float, lam: float, spare: float, theta: float) -> bool:
+    """Tell whether the series ``t_j`` below saturation ends within the budget.
+
+    With ``x = capacity / theta`` (``capacity = n mu``), ``y = lam / theta``
+    and ``r = y / x``, ``t_j = r^j prod_{i<=j} 1 / (1 + i / x)`` and ``log(1
+    + i / x) >= i / (x + j)`` for ``i <= j``, so ``log t_j <= -j L - j (j +
+    1) / (2 (x + j))`` with ``L = log(1 / r)``. The summation stops once
+    ``t_j r / (1 - r) < 1e-18``; if that bound is met at ``j =
+    _SERIES_TERMS`` the series has at most one more chunk of terms.
+    """
+    if lam == 0.0:
+        return True
+    j = float(_SERIES_TERMS)
+    needed = math.log(1e18) + math.log(lam / spare)
+    gaussian = j * (j + 1.0) * theta / (2.0 * (capacity + j * theta))
+    return j * math.log(capacity / lam) + gaussian > needed
+
+
 def _erlang_a_below_saturation(
     a: float,
     n: int,
@@ -582,27 +618,146 @@ def _erlang_a_below_saturation(
 
     ``t_j = prod_{i<=j} y / (x + i)`` is the weight of ``j`` callers queued
     behind a full team; ``A = sum t_j`` and ``sum j t_j`` give the
-    abandonment rate ``theta E[queue]`` without cancellation.
+    abandonment rate ``theta E[queue]`` without cancellation. Only used
+    where ``_series_is_short``; the sums are accumulated chunk by chunk.
     """
-    limit = 10**9
-    terms = _product_terms(lambda i: y / (x + i), limit)
-    big_a = float(terms.sum())
+    # The bound of _series_is_short stops every series one chunk after
+    # _SERIES_TERMS; the cap only guards time should a caller skip the check.
+    limit = _SERIES_TERMS + 2 * _CHUNK
+    sums: list[float] = []
+    moments: list[float] = []
+    index = 0
+    for chunk in _product_chunks(lambda i: y / (x + i), limit):
+        sums.append(float(chunk.sum()))
+        positions = np.arange(index, index + chunk.size, dtype=np.float64)
+        moments.append(float(positions @ chunk))
+        index += chunk.size
+    big_a = math.fsum(sums)
     p_wait, no_wait = _p_wait(log_b, math.log(big_a))
-    queued = float(np.arange(terms.size, dtype=np.float64) @ terms)
+    queued = math.fsum(moments)
     p_abandon = p_wait * queued / (y * big_a)
-    # Series of A(x + 1, y): also the weights of the answered-wait sum.
-    shifted = _product_terms(lambda i: y / (x + 1.0 + i), limit)
-    big_a1 = float(shifted.sum())
-    harmonic = np.cumsum(1.0 / (x + 1.0 + np.arange(shifted.size, dtype=np.float64)))
-    answered_wait = x / ((x + 1.0) * big_a * theta) * float(shifted @ harmonic)
+    # Series of A(x + 1, y): also the weights of the answered-wait sum, whose
+    # harmonic factor H_j = sum_{i<=j} 1 / (x + 1 + i) is carried across chunks.
+    sums, moments = [], []
+    index, carry = 0, 0.0
+    for chunk in _product_chunks(lambda i: y / (x + 1.0 + i), limit):
+        steps = 1.0 / (x + 1.0 + np.arange(index, index + chunk.size, dtype=np.float64))
+        harmonic = np.cumsum(np.concatenate(([carry], steps)))[1:]
+        carry = float(harmonic[-1])
+        sums.append(float(chunk.sum()))
+        moments.append(float(chunk @ harmonic))
+        index += chunk.size
+    big_a1 = math.fsum(sums)
+    answered_wait = x / ((x + 1.0) * big_a * theta) * math.fsum(moments)
     asa = p_wait * answered_wait / (1.0 - p_abandon)
     sl = None
     if target is not None:
         yu = y * math.exp(-theta * target)
-        late = _product_terms(lambda i: yu / (x + 1.0 + i), limit)
+        late = _product_sum(lambda i: yu / (x + 1.0 + i), limit)
         # u^(x+1) e^(y (1 - u)) with u = exp(-theta t).
         scale = math.exp(-(x + 1.0) * theta * target - y * math.expm1(-theta * target))
-        within = x / ((x + 1.0) * big_a) * (big_a1 - float(late.sum()) * scale)
+        within = x / ((x + 1.0) * big_a) * (big_a1 - late * scale)
+        sl = _answered_share(no_wait, p_wait, within)
+    return ErlangAResult(p_wait, p_abandon, sl, asa)
+
+
+def _phi_over_square(s: FloatArray) -> FloatArray:
+    """Return ``(exp(-s) - 1 + s) / s^2`` (``s >= 0``) to full precision."""
+    out = np.full_like(s, 0.5)
+    big = s >= 0.5
+    sb = s[big]
+    out[big] = (np.expm1(-sb) + sb) / (sb * sb)
+    small = ~big
+    ss = s[small]
+    # Below 0.5 the direct form cancels: sum_{k>=2} (-s)^(k-2) / k! to k =
+    # 20 (the next term is under 1e-25 of the sum), in Horner form.
+    poly = np.zeros_like(ss)
+    for k in range(20, 1, -1):
+        poly = poly * -ss + 1.0 / math.factorial(k)
+    out[small] = poly
+    return out
+
+
+def _spare_rate(n: int, mu: float, lam: float) -> float:
+    """Return ``n mu - lam`` rounded once (exact rational arithmetic).
+
+    Near saturation ``n mu`` and ``lam`` agree to many digits; the
+    product's own rounding would otherwise dominate their difference.
+    """
+    mu_num, mu_den = mu.as_integer_ratio()
+    lam_num, lam_den = lam.as_integer_ratio()
+    # int / int is correctly rounded in Python.
+    return (n * mu_num * lam_den - lam_num * mu_den) / (mu_den * lam_den)
+
+
+def _erlang_a_patient(
+    lam: float,
+    capacity: float,
+    spare: float,
+    theta: float,
+    log_b: float,
+    target: float | None,
+) -> ErlangAResult:
+    """Erlang A below saturation where the series is long: very patient callers.
+
+    With ``x = capacity / theta``, ``y = lam / theta`` and ``g(s) = exp(-x
+    s - y expm1(-s))``, the series are Laplace-type integrals (``s = -log(1
+    - v)`` in Euler's integral of 1F1): ``A = x int g``, ``sum j t_j = x y
+    int (1 - e^-s) g``, the answered wait is ``int s e^-s g / (theta int
+    g)`` and the share answered within ``t`` is ``int_0^tau e^-s g / int g``
+    with ``tau = theta t``. As ``g(s) = e^{-c s} exp(-y phi(s))`` with ``c =
+    x - y = spare / theta`` and ``phi(s) = e^-s - 1 + s``, each is ``e^-z``
+    times a smooth factor in ``z = c s``; below saturation ``y / c^2 <
+    1/25``, so that factor is ``exp(-(y / c^2) z^2 / 2 + ...)`` and 40-point
+    Gauss-Laguerre quadrature is exact to ~1e-16. Every ratio is of positive
+    sums, so nothing cancels, and the cost does not depend on how many
+    terms the series would need (10^9 and more as ``theta -> 0``). Only
+    products like ``y / c^2 = lam theta / spare^2`` appear, never ``x`` or
+    ``y`` alone, which overflow when ``theta`` is tiny.
+    """
+    z, w = _LAGUERRE
+    # int g = (1 / c) sum w g0, with s = z / c.
+    s0 = z * (theta / spare)
+    g0 = np.exp(-(lam * theta / spare**2) * z * z * _phi_over_square(s0))
+    base = float(w @ g0)
+    p_wait, no_wait = _p_wait(log_b, math.log(capacity / spare) + math.log(base))
+    # 1 - e^-s = (z / c) q(s) with q(s) = (1 - e^-s) / s, q(0) = 1.
+    q = np.ones_like(s0)
+    positive = s0 > 0.0
+    q[positive] = -np.expm1(-s0[positive]) / s0[positive]
+    p_abandon = p_wait * (theta / spare) * float(w @ (g0 * z * q)) / base
+    # e^-s g(s) decays at rate c + 1 from s = 0: s = z / (c + 1).
+    rate1 = theta + spare  # (c + 1) theta
+    s1 = z * (theta / rate1)
+    g1 = np.exp(-(lam * theta / rate1**2) * z * z * _phi_over_square(s1))
+    answered_wait = float(w @ (z * g1)) * spare / (rate1 * rate1 * base)
+    asa = p_wait * answered_wait / (1.0 - p_abandon)
+    sl = None
+    if target is not None:
+        tau = theta * target
+        reach = spare * target  # c tau
+        # y phi(s) at s = tau h is lam theta t^2 h^2 phi(s) / s^2.
+        curve = lam * theta * target * target
+        if reach <= 1.0:
+            # Short window: Gauss-Legendre on [0, tau], where e^-s g
+            # varies by less than e^2.
+            xi, wl = _LEGENDRE
+            h = 0.5 * (1.0 + xi)
+            log_e = -(tau + reach) * h - curve * h * h * _phi_over_square(tau * h)
+            early = 0.5 * reach * float(wl @ np.exp(log_e))  # c int_0^tau e^-s g
+        else:
+            # Long window: everything answered minus the late tail from tau,
+            # at most e^-1 of it. With s = tau + z / kappa, kappa the decay
+            # rate of e^-s g at tau, phi(tau + d) - phi(tau) = d (1 - e^-tau)
+            # + e^-tau phi(d) leaves exp(-y e^-tau phi(z / kappa)).
+            rate = rate1 - lam * math.expm1(-tau)  # kappa theta
+            s_late = z * (theta / rate)
+            bend = lam * theta * math.exp(-tau) / rate**2
+            g_late = np.exp(-bend * z * z * _phi_over_square(s_late))
+            edge = -(tau + reach) - curve * float(_phi_over_square(np.array([tau]))[0])
+            late = math.exp(edge) * spare / rate * float(w @ g_late)
+            early = float(w @ g1) * spare / rate1 - late
+        within = early / base
         sl = _answered_share(no_wait, p_wait, within)
     return ErlangAResult(p_wait, p_abandon, sl, asa)
 
@@ -650,9 +805,9 @@ def _log_gamma_q(a: float, z: float) -> float:
     q = float(special.gammaincc(a, z))
     if q >= _UNDERFLOW:
         return math.log(q)
-    terms = _product_terms(lambda i: (a - i) / z, max(0, math.ceil(a - 1.0) - 1))
+    total = _product_sum(lambda i: (a - i) / z, max(0, math.ceil(a - 1.0) - 1))
     log_p = float(_log_poisson_pmf(np.array(a - 1.0), np.array(z)))
-    return log_p + math.log(float(terms.sum()))
+    return log_p + math.log(total)
 
 
 def _answered_wait_ratio(x: float, y: float) -> float:
