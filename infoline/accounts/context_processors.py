@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Absences"), "accounts:absences", "absence.manage_own"),
     (_("Opening hours"), "accounts:hours", "hours.view"),
     (_("Audit log"), "audit:list", "audit.view"),
+    (_("Data access"), "clients:privacy", "privacy.audit"),
     (_("Administration"), "admin:index", "admin.site"),
 ]
 

@@ -49,6 +49,10 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "See a person's data without caller authentication, with a written reason",
         frozenset({Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
+    "privacy.audit": (
+        "See who looked at whose personal data; export access reports",
+        frozenset({Role.DPO}),
+    ),
     "admin.site": (
         "Use the administration site for reference data and staff",
         frozenset({Role.ADMINISTRATOR}),

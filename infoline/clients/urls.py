@@ -26,3 +26,8 @@ urlpatterns = [
     path("caller/<int:pk>/override/", views.override, name="override"),
     path("caller/<int:pk>/close/", views.close_contact, name="close"),
 ]
+urlpatterns += [
+    path("privacy/", views.privacy_overview, name="privacy"),
+    path("privacy/persons/<int:person_id>/", views.person_access, name="person-access"),
+    path("privacy/staff/<int:user_id>/", views.employee_access, name="employee-access"),
+]

@@ -229,3 +229,85 @@ def close_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         contact.closed_at = timezone.now()
         contact.save(update_fields=["status", "closed_at"])
     return redirect("clients:start")
+
+
+@require_action("privacy.audit")
+def privacy_overview(request: AuthedHttpRequest) -> HttpResponse:
+    """DPO: find a person or an employee, and today's unusual access."""
+    from infoline.accounts.models import User
+    from infoline.clients.privacy import unusual_access
+
+    query = request.GET.get("q", "").strip()
+    persons = services.search_persons(query).persons if query else []
+    staff = User.objects.filter(username__icontains=query)[:10] if query else []
+    day = timezone.localdate()
+    return render(
+        request,
+        "clients/privacy.html",
+        {
+            "query": query,
+            "persons": persons,
+            "staff": staff,
+            "unusual": unusual_access(day),
+            "day": day,
+        },
+    )
+
+
+def _access_csv(rows: object, filename: str) -> HttpResponse:
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["time", "employee", "person", "category", "contact", "reason", "via"]
+    )
+    for row in rows:  # type: ignore[attr-defined]  # a QuerySet of AccessLog
+        writer.writerow(
+            [
+                row.at.isoformat(),
+                row.user_name,
+                row.person_id,
+                row.category,
+                row.contact_id or "",
+                row.reason,
+                row.via,
+            ]
+        )
+    return response
+
+
+@require_action("privacy.audit")
+def person_access(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """Who looked at this person (the answer to a GDPR access request)."""
+    from infoline.clients.privacy import who_looked_at
+
+    person = access_person(request.user, person_id)
+    rows = who_looked_at(person.pk)
+    if request.GET.get("format") == "csv":
+        return _access_csv(rows, f"access-person-{person.pk}.csv")
+    return render(
+        request,
+        "clients/access_log.html",
+        {"subject": person, "rows": rows[:500], "kind": "person"},
+    )
+
+
+@require_action("privacy.audit")
+def employee_access(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
+    """What this employee looked at."""
+    from django.shortcuts import get_object_or_404
+
+    from infoline.accounts.models import User
+    from infoline.clients.privacy import what_employee_looked_at
+
+    employee = get_object_or_404(User, pk=user_id)
+    rows = what_employee_looked_at(employee.pk)
+    if request.GET.get("format") == "csv":
+        return _access_csv(rows, f"access-employee-{employee.pk}.csv")
+    return render(
+        request,
+        "clients/access_log.html",
+        {"subject": employee, "rows": rows[:500], "kind": "employee"},
+    )

@@ -54,6 +54,9 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:extra-question": ("POST", "clients.search", "contact+verification"),
     "clients:override": ("POST", "clients.override", "contact"),
     "clients:close": ("POST", "clients.search", "contact"),
+    "clients:privacy": ("GET", "privacy.audit", None),
+    "clients:person-access": ("GET", "privacy.audit", "person_id"),
+    "clients:employee-access": ("GET", "privacy.audit", "user_id"),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -171,6 +174,10 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
                 contact=contact, person=objects["person"], agent=user
             ).pk
         return kwargs
+    if key == "person_id":
+        return {"person_id": objects["person"].pk}
+    if key == "user_id":
+        return {"user_id": user.pk}
     if key == "token":
         token = ApiToken.objects.filter(user=user, revoked_at__isnull=True).first()
         if token is None:
