@@ -66,8 +66,8 @@ class Person(models.Model):
         related_name="+",
     )
     # Search keys: folded names (no case, no diacritics).
-    last_name_key = models.CharField(max_length=100, editable=False, db_index=True)
-    name_key = models.CharField(max_length=201, editable=False, db_index=True)
+    last_name_key = models.CharField(max_length=100, editable=False)
+    name_key = models.CharField(max_length=201, editable=False)
     flagged_at = models.DateTimeField(
         _("flagged for possible impersonation"), null=True, blank=True
     )
@@ -84,7 +84,16 @@ class Person(models.Model):
                 name="unique_identity_code",
             )
         ]
-        indexes = [models.Index(fields=["last_name_key", "birth_date"])]
+        indexes = [
+            # Prefix search on surnames; the operator class lets PostgreSQL
+            # serve LIKE 'x%' from it (other databases ignore it).
+            models.Index(
+                fields=["last_name_key"],
+                name="person_surname_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,30 +86,89 @@ def find_by_phone(number: str) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids)[:SEARCH_LIMIT])
 
 
+def _prefix(field: str, prefix: str) -> Q:
+    """Match keys starting with ``prefix`` in a way the database's index serves.
+
+    Keys are folded (lower case, no diacritics). SQLite's LIKE ignores case and
+    so cannot use a plain index: a half-open range can. PostgreSQL serves
+    ``LIKE 'x%'`` from the ``varchar_pattern_ops`` index whatever the
+    database's collation.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": prefix})
+
+
 def search_persons(name: str, birth_date: datetime.date | None = None) -> SearchResult:
     """Search by name (and date of birth), ignoring case and diacritics (A5).
 
-    The last word is taken as the surname prefix and uses the index; other
-    words must occur in the folded full name.
+    One word is a surname prefix; with several, any of them may be the surname
+    (people say "Jonas Petraitis" and "Petraitis Jonas") and the others must
+    occur in the full name. When nothing matches, one typo is tolerated: persons
+    whose surname is one letter off (or two letters swapped) are offered.
     """
     tokens = search_tokens(name)
     if not tokens:
         return SearchResult([], False)
-    surname = tokens[-1]
-    query = Q(last_name_key__startswith=surname)
-    for token in tokens[:-1]:
-        query &= Q(name_key__contains=token)
-    if len(tokens) == 1:
-        # A single word may be the first name too.
-        query |= Q(name_key__startswith=f"{surname}")
+    query = Q()
+    for index, surname in enumerate(tokens):
+        if len(tokens) > 1 and len(surname) < 2:
+            continue
+        part = _prefix("last_name_key", surname)
+        for other in tokens[:index] + tokens[index + 1 :]:
+            part &= Q(name_key__contains=other)
+        query |= part
+    persons = Person.objects.all()
     if birth_date is not None:
-        query &= Q(birth_date=birth_date)
+        persons = persons.filter(birth_date=birth_date)
     found = list(
-        Person.objects.filter(query).order_by("last_name_key", "name_key", "pk")[
+        persons.filter(query).order_by("last_name_key", "name_key", "pk")[
             : SEARCH_LIMIT + 1
         ]
     )
+    if not found:
+        found = _near_misses(persons, tokens)
     return SearchResult(found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT)
+
+
+def _near_misses(persons: QuerySet[Person], tokens: list[str]) -> list[Person]:
+    """Persons whose surname is one typo away from a word of the query.
+
+    A typo is one letter left out, added, changed, or two neighbours swapped.
+    Every such spelling of the word is generated (a few hundred) and looked up
+    exactly, so the index answers and no surname is compared one by one.
+    """
+    found: list[Person] = []
+    for index, token in enumerate(tokens):
+        if len(token) < 4:
+            continue
+        others = tokens[:index] + tokens[index + 1 :]
+        spellings = sorted(_one_typo_away(token))
+        for start in range(0, len(spellings), 400):
+            query = Q(last_name_key__in=spellings[start : start + 400])
+            for other in others:
+                query &= Q(name_key__contains=other)
+            ordered = persons.filter(query).order_by("last_name_key", "name_key", "pk")
+            found.extend(ordered[: SEARCH_LIMIT + 1])
+    unique = {person.pk: person for person in found}
+    ordered_all = sorted(
+        unique.values(), key=lambda p: (p.last_name_key, p.name_key, p.pk)
+    )
+    return ordered_all[: SEARCH_LIMIT + 1]
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_typo_away(word: str) -> set[str]:
+    """Every string one deletion, insertion, substitution or swap from ``word``."""
+    letters = set(_ALPHABET) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
+    return (deletes | swaps | changes | inserts) - {word}
 
 
 # --- authentication ---------------------------------------------------------

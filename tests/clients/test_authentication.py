@@ -310,3 +310,13 @@ def test_representative_sees_only_their_scope(
         MARKERS["address"] in html and MARKERS["email"] in html
     )  # contact details: in scope
     assert MARKERS["eservice_login"] not in html and CODE not in html  # out of scope
+
+
+def test_search_takes_either_word_order_and_tolerates_a_typo(db: None) -> None:
+    jonas = Person.objects.create(first_name="Jonas", last_name="Petraitis")
+    Person.objects.create(first_name="Petras", last_name="Jonaitis")
+    assert search_persons("Jonas Petraitis").persons == [jonas]
+    assert search_persons("petraitis jonas").persons == [jonas]
+    assert search_persons("Petriatis").persons == [jonas]  # two letters swapped
+    assert search_persons("Petraitys").persons == [jonas]  # one letter wrong
+    assert search_persons("Zzzzzzz").persons == []
