@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "infoline.accounts",
     "infoline.clients",
     "infoline.journal",
+    "infoline.notify",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,13 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "infoline@localhost")
+# Sender adapters by channel (infoline.notify.base); the SMS gateway's address.
+INFOLINE_SENDERS = {
+    "email": "infoline.notify.senders.DjangoEmailSender",
+    "sms": env_str("INFOLINE_SMS_SENDER", "infoline.notify.senders.FileSender"),
+}
+INFOLINE_SMS_URL = env_str("INFOLINE_SMS_URL")
+INFOLINE_SMS_TOKEN = env_secret("INFOLINE_SMS_TOKEN")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -500,3 +500,71 @@ def override_access(
     return AccessOverride.objects.create(
         user=user, person=person, contact=contact, reason=reason
     )
+
+
+# --- A4: e-service login reminder ---------------------------------------------
+
+
+def send_login_reminder(user: User, contact: Contact, channel: str) -> Any:
+    """Send the person's e-service login name to the e-mail or phone on file (A4).
+
+    Only after the caller authenticated as that person in this open contact,
+    and never to an address the caller dictates. Returns the ``SentMessage``.
+    """
+    from django.utils import translation
+
+    from infoline.notify.base import OutboundMessage
+    from infoline.notify.services import send_message
+
+    person = contact.person
+    if person is None or contact.agent_id != user.pk:
+        raise ValidationError(_("Choose the person the caller says they are first."))
+    caller = authenticated_caller(contact)
+    if caller is None or caller.pk != person.pk:
+        raise ValidationError(
+            _(
+                "The login reminder is sent only after the caller is authenticated as this person."
+            )
+        )
+    if not person.eservice_login:
+        raise ValidationError(_("This person has no e-service login on file."))
+    if channel == "email":
+        if not person.email:
+            raise ValidationError(
+                _(
+                    "There is no e-mail address on file; the reminder cannot be sent by e-mail."
+                )
+            )
+        to = person.email
+    elif channel == "sms":
+        phone = person.phones.order_by("pk").first()
+        if phone is None:
+            raise ValidationError(
+                _(
+                    "There is no phone number on file; the reminder cannot be sent by SMS."
+                )
+            )
+        to = phone.number
+    else:
+        raise ValidationError(_("Choose e-mail or SMS."))
+    with translation.override(person.preferred_language or translation.get_language()):
+        subject = _("Your e-service login")
+        body = _("Your login name for the e-services is: %(login)s") % {
+            "login": person.eservice_login
+        }
+    AccessLog.objects.create(
+        user_id=user.pk,
+        user_name=user.get_username(),
+        person=person,
+        category=DataCategory.ESERVICE,
+        contact_id=contact.pk,
+        reason=f"contact #{contact.pk}: login reminder by {channel}",
+        via=current_actor().via,
+    )
+    return send_message(
+        OutboundMessage(channel=channel, to=to, subject=subject, body=body),
+        purpose="login_reminder",
+        person=person,
+        contact=contact,
+        sent_by=user,
+    )

@@ -25,6 +25,9 @@ urlpatterns = [
     ),
     path("caller/<int:pk>/override/", views.override, name="override"),
     path("caller/<int:pk>/close/", views.close_contact, name="close"),
+    path(
+        "caller/<int:pk>/login-reminder/", views.login_reminder, name="login-reminder"
+    ),
 ]
 urlpatterns += [
     path("privacy/", views.privacy_overview, name="privacy"),

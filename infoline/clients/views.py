@@ -311,3 +311,28 @@ def employee_access(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
         "clients/access_log.html",
         {"subject": employee, "rows": rows[:500], "kind": "employee"},
     )
+
+
+@require_POST
+@require_action("clients.search")
+def login_reminder(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A4: send the e-service login name to the e-mail or phone on file."""
+    contact = access_contact(request.user, pk)
+    try:
+        sent = services.send_login_reminder(
+            request.user, contact, request.POST.get("channel", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if sent.status == "sent":
+            messages.success(
+                request, _("The login reminder was sent to the address on file.")
+            )
+        else:
+            messages.error(
+                request,
+                _("The login reminder could not be sent: %(error)s")
+                % {"error": sent.error},
+            )
+    return redirect("clients:card", contact.pk)

@@ -54,6 +54,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:extra-question": ("POST", "clients.search", "contact+verification"),
     "clients:override": ("POST", "clients.override", "contact"),
     "clients:close": ("POST", "clients.search", "contact"),
+    "clients:login-reminder": ("POST", "clients.search", "contact"),
     "clients:privacy": ("GET", "privacy.audit", None),
     "clients:person-access": ("GET", "privacy.audit", "person_id"),
     "clients:employee-access": ("GET", "privacy.audit", "user_id"),
