@@ -79,6 +79,8 @@ _SERIES_TERMS = 1 << 15
 # and Gauss-Legendre on [-1, 1].
 _LAGUERRE: tuple[FloatArray, FloatArray] = special.roots_laguerre(40)
 _LEGENDRE: tuple[FloatArray, FloatArray] = special.roots_legendre(24)
+# 1/k! for k = 20 down to 2: Taylor series of exp(-s) - 1 + s.
+_PHI_SERIES = tuple(1.0 / math.factorial(k) for k in range(20, 1, -1))
 # Stirling series coefficients 1/12, 1/360, 1/1260, 1/1680, 1/1188.
 _S0, _S1, _S2, _S3, _S4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
 
@@ -188,7 +190,9 @@ def _stirlerr(k: FloatArray) -> FloatArray:
     out = np.empty_like(k)
     big = k >= 15.0
     kb = k[big]
-    k2 = 1.0 / (kb * kb)
+    # Beyond 1e154 (patience -> 0) k^2 overflows and the correction is 0.
+    with np.errstate(over="ignore"):
+        k2 = 1.0 / (kb * kb)
     out[big] = (_S0 - (_S1 - (_S2 - (_S3 - _S4 * k2) * k2) * k2) * k2) / kb
     ks = k[~big]
     # Terms are below ~45 here, so the direct form loses only ~1e-14.
@@ -518,7 +522,8 @@ def erlang_a(
         if _series_is_short(n * mu, lam, spare, theta):
             return _erlang_a_below_saturation(a, n, theta, x, y, log_b, target)
         return _erlang_a_patient(lam, n * mu, spare, theta, log_b, target)
-    return _erlang_a_near_saturation(a, n, theta, x, y, log_b, target)
+    window = (lam, n * mu, spare)
+    return _erlang_a_near_saturation(a, n, theta, x, y, log_b, target, window)
 
 
 def agents_for_erlang_a(
@@ -664,7 +669,7 @@ def _erlang_a_below_saturation(
 def _phi_over_square(s: FloatArray) -> FloatArray:
     """Return ``(exp(-s) - 1 + s) / s^2`` (``s >= 0``) to full precision."""
     out = np.full_like(s, 0.5)
-    big = s >= 0.5
+    big = np.abs(s) >= 0.5
     sb = s[big]
     out[big] = (np.expm1(-sb) + sb) / (sb * sb)
     small = ~big
@@ -672,10 +677,47 @@ def _phi_over_square(s: FloatArray) -> FloatArray:
     # Below 0.5 the direct form cancels: sum_{k>=2} (-s)^(k-2) / k! to k =
     # 20 (the next term is under 1e-25 of the sum), in Horner form.
     poly = np.zeros_like(ss)
-    for k in range(20, 1, -1):
-        poly = poly * -ss + 1.0 / math.factorial(k)
+    for coefficient in _PHI_SERIES:
+        poly = poly * -ss + coefficient
     out[small] = poly
     return out
+
+
+def _window_is_short(lam: float, spare: float, theta: float, target: float) -> bool:
+    """Tell whether ``e^-s g(s)`` varies by less than ``e^8`` on ``[0, tau]``.
+
+    Its exponent is ``-(x + 1 - y) s - y phi(s)``; at ``s = tau = theta t``
+    the two parts are ``(spare + theta) t`` and ``lam theta t^2 / 2`` at most.
+    """
+    return abs(spare + theta) * target <= 4.0 and lam * theta * target**2 <= 8.0
+
+
+def _window_sum(lam: float, spare: float, theta: float, target: float) -> float:
+    """Return ``(2 / tau) int_0^tau e^-s g(s) ds`` by 24-point Gauss-Legendre.
+
+    ``g(s) = exp(-x s - y expm1(-s))``, ``tau = theta t``; with ``s = tau h``
+    the exponent of ``e^-s g`` is ``-(spare + theta) t h - lam theta t^2 h^2
+    phi(s) / s^2``, free of the huge ``x`` and ``y``. On a short window (see
+    ``_window_is_short``) the integrand is a smooth, mildly varying function
+    and the rule is exact to rounding.
+    """
+    xi, wl = _LEGENDRE
+    h = 0.5 * (1.0 + xi)
+    tau = theta * target
+    curve = lam * theta * target * target
+    log_e = -(spare + theta) * target * h - curve * h * h * _phi_over_square(tau * h)
+    return float(wl @ np.exp(log_e))
+
+
+def _phi_scalar(d: float) -> float:
+    """Return ``exp(-d) - 1 + d`` for any real ``d`` to full precision."""
+    if abs(d) >= 0.5:
+        return math.expm1(-d) + d
+    # sum_{k>=2} (-d)^k / k! to k = 20, in Horner form.
+    poly = 0.0
+    for coefficient in _PHI_SERIES:
+        poly = poly * -d + coefficient
+    return poly * d * d
 
 
 def _spare_rate(n: int, mu: float, lam: float) -> float:
@@ -718,7 +760,7 @@ def _erlang_a_patient(
     z, w = _LAGUERRE
     # int g = (1 / c) sum w g0, with s = z / c.
     s0 = z * (theta / spare)
-    g0 = np.exp(-(lam * theta / spare**2) * z * z * _phi_over_square(s0))
+    g0 = np.exp(-(lam * theta / spare / spare) * z * z * _phi_over_square(s0))
     base = float(w @ g0)
     p_wait, no_wait = _p_wait(log_b, math.log(capacity / spare) + math.log(base))
     # 1 - e^-s = (z / c) q(s) with q(s) = (1 - e^-s) / s, q(0) = 1.
@@ -739,12 +781,8 @@ def _erlang_a_patient(
         # y phi(s) at s = tau h is lam theta t^2 h^2 phi(s) / s^2.
         curve = lam * theta * target * target
         if reach <= 1.0:
-            # Short window: Gauss-Legendre on [0, tau], where e^-s g
-            # varies by less than e^2.
-            xi, wl = _LEGENDRE
-            h = 0.5 * (1.0 + xi)
-            log_e = -(tau + reach) * h - curve * h * h * _phi_over_square(tau * h)
-            early = 0.5 * reach * float(wl @ np.exp(log_e))  # c int_0^tau e^-s g
+            # Short window: c int_0^tau e^-s g, where e^-s g varies by < e^2.
+            early = 0.5 * reach * _window_sum(lam, spare, theta, target)
         else:
             # Long window: everything answered minus the late tail from tau,
             # at most e^-1 of it. With s = tau + z / kappa, kappa the decay
@@ -770,8 +808,12 @@ def _erlang_a_near_saturation(
     y: float,
     log_b: float,
     target: float | None,
+    rates: tuple[float, float, float],
 ) -> ErlangAResult:
-    """Use the incomplete gamma form ``A = P(x, y) / p(x; y)`` in log space."""
+    """Use the incomplete gamma form ``A = P(x, y) / p(x; y)`` in log space.
+
+    ``rates`` are ``lam``, ``n mu`` and their exact difference.
+    """
     p_xy = float(special.gammainc(x, y))
     log_big_a = math.log(p_xy) - float(_log_poisson_pmf(np.array(x), np.array(y)))
     p_wait, no_wait = _p_wait(log_b, log_big_a)
@@ -783,15 +825,25 @@ def _erlang_a_near_saturation(
     asa = p_wait * answered_wait / (1.0 - p_abandon)
     sl = None
     if target is not None:
+        lam, capacity, spare = rates
         yu = y * math.exp(-theta * target)
-        if yu > x + 1.0:
+        if _window_is_short(lam, spare, theta, target):
+            # Within a window shorter than the spread of the queue the two
+            # incomplete gamma functions below agree to many digits; the
+            # integral int_0^tau e^-s g = tau / 2 sum (A = x int g) has no
+            # such difference.
+            early = _window_sum(lam, spare, theta, target)
+            # A >= 1 (its first term is 1), so exp(-log A) cannot overflow.
+            within = 0.5 * capacity * target * early * math.exp(-log_big_a)
+        elif yu > x + 1.0:
             # Both in the upper tail: the small complements differ accurately.
             log_q_late = _log_gamma_q(x + 1.0, yu)
             log_q_all = _log_gamma_q(x + 1.0, y)
             diff = -math.exp(log_q_late) * math.expm1(log_q_all - log_q_late)
+            within = x * diff / (y * p_xy)
         else:
             diff = float(special.gammainc(x + 1.0, y) - special.gammainc(x + 1.0, yu))
-        within = x * diff / (y * p_xy)
+            within = x * diff / (y * p_xy)
         sl = _answered_share(no_wait, p_wait, within)
     return ErlangAResult(p_wait, p_abandon, sl, asa)
 
@@ -805,9 +857,36 @@ def _log_gamma_q(a: float, z: float) -> float:
     q = float(special.gammaincc(a, z))
     if q >= _UNDERFLOW:
         return math.log(q)
-    total = _product_sum(lambda i: (a - i) / z, max(0, math.ceil(a - 1.0) - 1))
     log_p = float(_log_poisson_pmf(np.array(a - 1.0), np.array(z)))
+    if a <= 1.0 or _SERIES_TERMS * math.log(z / (a - 1.0)) > 50.0:
+        total = _product_sum(lambda i: (a - i) / z, max(0, math.ceil(a - 1.0) - 1))
+        return log_p + math.log(total)
+    # The ratio (a - 1) / z is too close to 1 for the series (huge a, tiny
+    # patience): sum = z int_0^inf exp(-z u) (1 + u)^(a - 1) du, with u = v /
+    # kappa and kappa = z - a + 1 the decay rate at 0, is e^-v times
+    # exp(-(a - 1) (u - log1p(u))); (a - 1) / kappa^2 < 1/1000 where Q
+    # underflows, so Gauss-Laguerre is exact.
+    kappa = z - (a - 1.0)
+    nodes, weights = _LAGUERRE
+    u = nodes / kappa
+    total = z / kappa * float(weights @ np.exp(-(a - 1.0) * _chi(u)))
     return log_p + math.log(total)
+
+
+def _chi(u: FloatArray) -> FloatArray:
+    """Return ``u - log1p(u)`` (``u >= 0``) without cancellation."""
+    out: FloatArray = u - np.log1p(u)
+    small = u < 0.5
+    us = u[small]
+    # log1p(u) = 2 atanh(w) with w = u / (2 + u) <= 0.2, and u - 2 w = u^2 /
+    # (2 + u): u - log1p(u) = u^2 / (2 + u) - 2 (atanh(w) - w).
+    w = us / (2.0 + us)
+    w2 = w * w
+    poly = np.zeros_like(us)
+    for k in range(12, 0, -1):
+        poly = poly * w2 + 1.0 / (2 * k + 1)
+    out[small] = us * us / (2.0 + us) - 2.0 * w * w2 * poly
+    return out
 
 
 def _answered_wait_ratio(x: float, y: float) -> float:
@@ -827,11 +906,16 @@ def _answered_wait_ratio(x: float, y: float) -> float:
 
     high = 2.0 + max(0.0, math.log(y / (x + 1.0)))
     peak = float(optimize.brentq(slope, 1e-300, high, xtol=1e-300, rtol=1e-15))
-    decay = y * math.exp(-peak)
+    # At the peak y e^-peak = x + 1 - 1/peak, so the exponent -(x + 1) d -
+    # y e^-peak expm1(-d) is -d / peak - decay phi(d), phi(d) = e^-d - 1 +
+    # d: no difference of terms of size x, which lose every digit (and
+    # overflow exp) when x = n mu / theta is huge. Taking decay from the
+    # identity instead of from y moves y by the peak's rounding only.
+    decay = x + 1.0 - 1.0 / peak
     width = 1.0 / math.sqrt(1.0 / peak**2 + decay)
 
     def log_common(d: float) -> float:
-        return -(x + 1.0) * d - decay * math.expm1(-d)
+        return -d / peak - decay * _phi_scalar(d)
 
     def f1(d: float) -> float:
         return math.exp(math.log1p(d / peak) + log_common(d)) if d > -peak else 0.0

@@ -363,3 +363,107 @@ def test_staffing_search_settles_on_the_closed_form_answer() -> None:
 def test_target_level_must_be_a_single_number() -> None:
     with pytest.raises(ValueError, match=r"target_level must be a single number"):
         agents_for_service_level(5.0, AHT, [0.8, 0.9], 20.0)
+
+
+# --- very patient callers: bounded memory and time --------------------------------
+
+
+def test_erlang_a_that_ran_out_of_memory_tends_to_erlang_c() -> None:
+    # The example that got the test worker OOM-killed at 23 GB: 1 - rho =
+    # 3.3e-8, so the queue's series needs ~1.2e9 terms.
+    mu = 1 / AHT
+    traffic, n = 2999.9999, 3000
+    theta = mu * 1e-8 * (1 - traffic / n) ** 2
+    got = erlang_a(traffic * mu, mu, theta, n, target_time=20.0)
+    # erlang_c rounds lam / mu back to a load, which moves n - a by ~1e-8 of
+    # itself here; erlang_a uses n mu - lam exactly.
+    assert got.p_wait == pytest.approx(erlang_c(traffic, n), rel=1e-9)
+    assert got.service_level == pytest.approx(
+        service_level(traffic, n, AHT, 20.0), rel=1e-7
+    )
+    assert got.asa == pytest.approx(average_speed_of_answer(traffic, n, AHT), rel=1e-7)
+    spare = n * mu - traffic * mu
+    assert got.p_abandon == pytest.approx(got.p_wait * theta / spare, rel=1e-6)
+
+
+WORST_PATIENCE_INPUTS = [
+    # (arrival rate, agents, patience rate, target time): below saturation,
+    # series of ~10^9 to 10^20 terms; at and above saturation, incomplete
+    # gamma tails of ~10^8 terms.
+    (2999.9999 / AHT, 3000, 6e-26, 20.0),
+    (19999.9999999 / AHT, 20000, 1e-40, 20.0),
+    (20000.0 / AHT, 20001, 1e-19, 600.0),
+    (1.000001 / AHT, 1, 1e-16 / AHT, 20.0),
+    (20000.0 * 1.000001 / AHT, 20000, 1e-30 / AHT, 20.0),
+    (3.0 * 100 / AHT, 100, 1e-300 / AHT, 20.0),
+    (1.0 / AHT, 1, 1e-300 / AHT, 0.5),
+]
+
+
+@pytest.mark.parametrize(("lam", "agents", "theta", "wait"), WORST_PATIENCE_INPUTS)
+def test_erlang_a_with_tiny_patience_rate_is_finite_and_consistent(
+    lam: float, agents: int, theta: float, wait: float
+) -> None:
+    got = erlang_a(lam, 1 / AHT, theta, agents, target_time=wait)
+    assert 0.0 <= got.p_abandon <= got.p_wait <= 1.0
+    assert got.service_level is not None and 0.0 <= got.service_level <= 1.0
+    assert math.isfinite(got.asa) and got.asa >= 0.0
+
+
+def test_erlang_a_memory_stays_bounded_for_the_worst_inputs() -> None:
+    import tracemalloc
+
+    erlang_a(1.0, 1 / AHT, 1 / AHT, 2)  # lazy SciPy imports outside the trace
+    tracemalloc.start()
+    try:
+        for lam, agents, theta, wait in WORST_PATIENCE_INPUTS:
+            erlang_a(lam, 1 / AHT, theta, agents, target_time=wait)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Each series streams chunks of 4096 terms: well under a megabyte.
+    assert peak < 50 * 2**20
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    x=st.floats(1.0, 1e18),
+    rho=st.floats(1e-6, 1.0, exclude_max=True),
+)
+def test_series_cut_over_bound_holds(x: float, rho: float) -> None:
+    # _series_is_short promises at most _SERIES_TERMS + one chunk of terms.
+    from infoline.workforce.erlang import (
+        _CHUNK,
+        _SERIES_TERMS,
+        _product_chunks,
+        _series_is_short,
+    )
+
+    y = rho * x
+    if not (y < x and (x - y) ** 2 > 25.0 * x):
+        return
+    if not _series_is_short(x, y, x - y, 1.0):
+        return
+    sizes = [c.size for c in _product_chunks(lambda i: y / (x + i), 10**9)]
+    assert max(sizes) <= _CHUNK
+    assert sum(sizes) <= _SERIES_TERMS + _CHUNK + 1
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    traffic=st.floats(0.01, 20000.0),
+    load=st.floats(0.9, 3.0),
+    log_patience=st.floats(-300.0, 1.0),
+    wait=target_times,
+)
+def test_erlang_a_is_consistent_for_any_patience_rate(
+    traffic: float, load: float, log_patience: float, wait: float
+) -> None:
+    mu = 1 / AHT
+    agents = max(1, round(traffic / load))
+    theta = mu * 10.0**log_patience
+    got = erlang_a(traffic * mu, mu, theta, agents, target_time=wait)
+    assert 0.0 <= got.p_abandon <= got.p_wait <= 1.0
+    assert got.service_level is not None
+    assert 0.0 <= got.service_level <= 1.0 - got.p_abandon + 1e-12
+    assert math.isfinite(got.asa) and got.asa >= 0.0

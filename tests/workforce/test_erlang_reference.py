@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 import mpmath as mp
+import numpy as np
 import pytest
 
 from infoline.workforce.erlang import (
@@ -205,3 +206,106 @@ def test_reference_negative_binomial_wait_matches_hypoexponential() -> None:
             assert abs(within - x / (x + j + 1) * (1 - nb_cdf)) < mp.mpf(10) ** -40
             nb_term = nb_term * (x + j + 1) / (j + 1) * (1 - u)
             nb_cdf += nb_term
+
+
+# --- very patient callers (patience rate -> 0) ------------------------------------
+#
+# Below saturation the queue's series needs ~41 / (1 - rho) terms. Beyond
+# 2^15 of them erlang_a integrates instead (Gauss-Laguerre); that method is
+# checked here against the reference on every below-saturation case above,
+# where both are cheap, and on one case that really takes that path.
+
+
+def _below_saturation_cases() -> list[tuple[float, float, int, float]]:
+    cases = []
+    for traffic, patience_ratio, agents in _erlang_a_cases():
+        x = agents / patience_ratio
+        y = traffic / patience_ratio
+        if y < x and (x - y) ** 2 > 25.0 * x:
+            # Other target times only where the reference is quick.
+            targets = (20.0,) if traffic >= 1000 else (0.0, 0.5, 20.0, 600.0)
+            for target in targets:
+                cases.append((traffic, patience_ratio, agents, target))
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("traffic", "patience_ratio", "agents", "target"), _below_saturation_cases()
+)
+def test_patient_queue_integral_matches_reference(
+    traffic: float, patience_ratio: float, agents: int, target: float
+) -> None:
+    from infoline.workforce.erlang import _erlang_a_patient, _log_erlang_b, _spare_rate
+
+    mu = 1 / 180.0
+    theta = mu * patience_ratio
+    lam = traffic * mu
+    log_b = float(_log_erlang_b(np.array(lam / mu), np.array(float(agents))))
+    spare = _spare_rate(agents, mu, lam)
+    got = _erlang_a_patient(lam, agents * mu, spare, theta, log_b, target)
+    want = reference_a(lam, mu, theta, agents, target)
+    assert_close(got.p_wait, want[0])
+    assert_close(got.p_abandon, want[1])
+    assert got.service_level is not None
+    if want[2] > 1e-25:
+        assert_close(got.service_level, want[2])
+    assert_close(got.asa, want[3])
+
+
+def test_erlang_a_with_a_series_too_long_to_sum_matches_reference() -> None:
+    from infoline.workforce.erlang import _series_is_short, _spare_rate
+
+    mu, agents = 1 / 180.0, 1000
+    lam, theta = agents * mu * 0.999, mu * 1e-5
+    spare = _spare_rate(agents, mu, lam)
+    assert not _series_is_short(agents * mu, lam, spare, theta)
+    want = reference_a(lam, mu, theta, agents, 20.0)
+    got = erlang_a(lam, mu, theta, agents, target_time=20.0)
+    assert_close(got.p_wait, want[0])
+    assert_close(got.p_abandon, want[1])
+    assert got.service_level is not None
+    assert_close(got.service_level, want[2])
+    assert_close(got.asa, want[3])
+
+
+@pytest.mark.parametrize(
+    ("traffic", "agents", "patience_ratio"),
+    [
+        # The input that ran the test worker out of memory (23 GB): the
+        # series needed ~1.2e9 terms and every one was kept.
+        (2999.9999, 3000, 1e-30),
+        (19999.9999999, 20000, 1e-40),
+        (20000.0, 20001, 1e-25),
+        (0.01, 1, 1e-200),
+        (100.0, 101, 1e-280),
+    ],
+)
+def test_erlang_a_without_patience_limit_is_exact_erlang_c(
+    traffic: float, agents: int, patience_ratio: float
+) -> None:
+    """As theta -> 0 Erlang A tends to Erlang C of the exact rates.
+
+    The relative corrections are of order ``lam theta / (n mu - lam)^2``,
+    far below 1e-16 here, so the limits are exact references: C, ``1 - C
+    exp(-(n mu - lam) t)``, ``C / (n mu - lam)`` and, to first order,
+    ``p_abandon = C theta / (n mu - lam + theta)``. The rates are taken
+    exactly as given (``lam / mu`` is not rounded), which matters where
+    ``n mu - lam`` is a few ulps of ``n mu``.
+    """
+    mu = 1 / 180.0
+    lam = traffic * mu
+    with mp.workdps(60):
+        spare = agents * mp.mpf(mu) - mp.mpf(lam)
+        theta = float(mp.mpf(patience_ratio) * mu * (spare / (agents * mu)) ** 2)
+        assert mp.mpf(lam) * theta / spare**2 < mp.mpf(10) ** -17
+        c = reference_c(mp.mpf(lam) / mp.mpf(mu), agents)  # type: ignore[arg-type]
+        results = {
+            target: erlang_a(lam, mu, theta, agents, target_time=target)
+            for target in (0.0, 1e-3, 20.0, 600.0)
+        }
+        for target, got in results.items():
+            assert_close(got.p_wait, c)
+            assert got.service_level is not None
+            assert_close(got.service_level, 1 - c * mp.exp(-spare * target))
+            assert_close(got.asa, c / spare)
+            assert_close(got.p_abandon, c * theta / (spare + theta))
