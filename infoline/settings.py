@@ -271,6 +271,8 @@ INFOLINE_SENDERS = {
     "sms": env_str("INFOLINE_SMS_SENDER", "infoline.notify.senders.FileSender"),
 }
 INFOLINE_SMS_URL = env_str("INFOLINE_SMS_URL")
+# Persons without a contact for this many years are anonymised (gdpr_retention).
+INFOLINE_RETENTION_YEARS = env_int("INFOLINE_RETENTION_YEARS", 10, minimum=1)
 INFOLINE_SMS_TOKEN = env_secret("INFOLINE_SMS_TOKEN")
 
 X_FRAME_OPTIONS = "DENY"

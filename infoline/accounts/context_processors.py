@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Opening hours"), "accounts:hours", "hours.view"),
     (_("Audit log"), "audit:list", "audit.view"),
     (_("Data access"), "clients:privacy", "privacy.audit"),
+    (_("Erasure"), "clients:erasures", "privacy.approve"),
     (_("Administration"), "admin:index", "admin.site"),
 ]
 

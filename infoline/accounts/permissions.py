@@ -53,6 +53,10 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "See who looked at whose personal data; export access reports",
         frozenset({Role.DPO}),
     ),
+    "privacy.approve": (
+        "Approve or reject another person's erasure request",
+        frozenset({Role.DPO, Role.ADMINISTRATOR}),
+    ),
     "admin.site": (
         "Use the administration site for reference data and staff",
         frozenset({Role.ADMINISTRATOR}),

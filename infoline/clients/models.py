@@ -71,6 +71,7 @@ class Person(models.Model):
     flagged_at = models.DateTimeField(
         _("flagged for possible impersonation"), null=True, blank=True
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -445,3 +446,40 @@ class AccessLog(models.Model):
         if self.pk is not None:
             raise PermissionError("The access log is append-only.")
         super().save(*args, **kwargs)
+
+
+class ErasureRequest(models.Model):
+    """A request to erase (anonymise) a person's data; a second person approves it (GDPR art. 17)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        DONE = "done", _("Anonymised")
+        REJECTED = "rejected", _("Rejected")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="erasure_requests"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"erasure of #{self.person_id}: {self.status}"

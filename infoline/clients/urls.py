@@ -33,4 +33,20 @@ urlpatterns += [
     path("privacy/", views.privacy_overview, name="privacy"),
     path("privacy/persons/<int:person_id>/", views.person_access, name="person-access"),
     path("privacy/staff/<int:user_id>/", views.employee_access, name="employee-access"),
+    path(
+        "privacy/persons/<int:person_id>/export/",
+        views.person_export,
+        name="person-export",
+    ),
+    path(
+        "privacy/persons/<int:person_id>/erase/",
+        views.erasure_request,
+        name="erasure-request",
+    ),
+    path("privacy/erasures/", views.erasures, name="erasures"),
+    path(
+        "privacy/erasures/<int:request_id>/",
+        views.erasure_decide,
+        name="erasure-decide",
+    ),
 ]

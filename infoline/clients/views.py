@@ -336,3 +336,78 @@ def login_reminder(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 % {"error": sent.error},
             )
     return redirect("clients:card", contact.pk)
+
+
+@require_action("privacy.audit")
+def person_export(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """GDPR export of everything held on a person, as JSON or PDF."""
+    import json
+
+    from infoline.clients import gdpr
+
+    person = access_person(request.user, person_id)
+    data = gdpr.export_person(request.user, person)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(gdpr.export_pdf(data), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="person-{person.pk}.pdf"'
+        )
+        return response
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+    return response
+
+
+@require_POST
+@require_action("privacy.audit")
+def erasure_request(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    from infoline.clients import gdpr
+
+    person = access_person(request.user, person_id)
+    try:
+        gdpr.request_erasure(request.user, person, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The erasure request waits for a second person's approval.")
+        )
+    return redirect("clients:person-access", person.pk)
+
+
+@require_POST
+@require_action("privacy.approve")
+def erasure_decide(request: AuthedHttpRequest, request_id: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from infoline.clients import gdpr
+    from infoline.clients.models import ErasureRequest
+
+    erasure = get_object_or_404(ErasureRequest, pk=request_id)
+    try:
+        gdpr.decide_erasure(
+            request.user, erasure, approve=request.POST.get("decision") == "approve"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The decision is recorded."))
+    return redirect("clients:erasures")
+
+
+@require_action("privacy.approve")
+def erasures(request: AuthedHttpRequest) -> HttpResponse:
+    from infoline.clients.models import ErasureRequest
+
+    pending = ErasureRequest.objects.filter(
+        status=ErasureRequest.Status.PENDING
+    ).select_related("requested_by")
+    decided = ErasureRequest.objects.exclude(
+        status=ErasureRequest.Status.PENDING
+    ).select_related("requested_by", "decided_by")[:50]
+    return render(
+        request, "clients/erasures.html", {"pending": pending, "decided": decided}
+    )

@@ -58,6 +58,10 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:privacy": ("GET", "privacy.audit", None),
     "clients:person-access": ("GET", "privacy.audit", "person_id"),
     "clients:employee-access": ("GET", "privacy.audit", "user_id"),
+    "clients:person-export": ("GET", "privacy.audit", "person_id"),
+    "clients:erasure-request": ("POST", "privacy.audit", "person_id"),
+    "clients:erasures": ("GET", "privacy.approve", None),
+    "clients:erasure-decide": ("POST", "privacy.approve", "erasure"),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -177,6 +181,14 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
         return kwargs
     if key == "person_id":
         return {"person_id": objects["person"].pk}
+    if key == "erasure":
+        other = objects["person"]
+        from infoline.clients.models import ErasureRequest
+
+        erasure = ErasureRequest.objects.create(
+            person=other, reason="walk", requested_by=user
+        )
+        return {"request_id": erasure.pk}
     if key == "user_id":
         return {"user_id": user.pk}
     if key == "token":
