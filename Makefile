@@ -29,9 +29,12 @@ demo: deps messages migrate
 test: deps messages
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
+# BENCH_POSTGRES_URL (a database the benchmarks may fill) adds the PostgreSQL rows.
 bench: deps
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench
+	@if [ -n "$$BENCH_POSTGRES_URL" ]; then \
+	  BENCH_DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench --append client_search; fi
 
 lint: deps
 	$(BIN)/ruff format --check .

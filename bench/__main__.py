@@ -2,7 +2,8 @@
 
 Imports every module ``bench/<name>.py`` (not starting with ``_``), calls its
 ``run()``, prints the rows as a table and writes ``bench/results/latest.json``
-with the machine's facts.
+with the machine's facts. ``--append`` keeps the rows already in the file
+(the Makefile's second pass on PostgreSQL uses it).
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(HERE.parent))
+    append = "--append" in argv
+    argv = [arg for arg in argv if arg != "--append"]
     rows: list[dict[str, Any]] = []
     failures = []
     for name in modules(argv):

@@ -2,8 +2,9 @@
 
 Peer: the plain ORM query a first version would write — ``icontains`` on first
 and last name (and the birth date when given) — on the same data and queries.
-Runs on SQLite, and on PostgreSQL too when ``BENCH_POSTGRES_URL`` names a
-database the benchmark may fill (it is emptied first).
+Runs on the benchmark database (SQLite by default); ``make bench`` runs it a
+second time on PostgreSQL when ``BENCH_POSTGRES_URL`` names a database the
+benchmark may fill (its persons are deleted first).
 """
 
 from __future__ import annotations
