@@ -45,14 +45,15 @@ Rules this module guarantees
 3. A dry run writes nothing and reports exactly what a real run would.
 4. Rows are read as a stream and handled in chunks of :data:`CHUNK` rows:
    one query per chunk finds codes already in the registry, and valid rows
-   are written with ``bulk_create`` inside one transaction. The transaction
+   are written with multi-row INSERTs (:class:`_Inserter`) inside one
+   transaction. The transaction
    is rolled back when rule 2 says nothing may be written, so a file that
    turns out to be bad near its end leaves the database as it was, without
    the whole file held in memory. After the first bad row of an
    all-or-nothing import, rows are only validated.
-5. ``bulk_create`` bypasses ``save()`` and the audit signals: the search keys
-   are computed here exactly as ``Person.save()``/``Employer.save()`` do, and
-   one audit event summarises a successful import.
+5. The bulk insert bypasses ``save()`` and the audit signals: the search
+   keys are computed here exactly as ``Person.save()``/``Employer.save()``
+   do, and one audit event summarises a successful import.
 
 Keep in sync with: ``Person``, ``PersonPhone`` and ``Employer`` (fields,
 lengths, ``clean()`` and ``save()``), the ``import_clients`` command and
@@ -72,7 +73,7 @@ from typing import IO, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -451,10 +452,10 @@ def _identity_message(exc: IdentityError) -> str:
 
 @dataclass
 class _Valid:
-    """A valid row, ready to write: the record and, for persons, the phone."""
+    """A valid row, ready to write: field values by attname and the phone."""
 
     number: int
-    record: models.Model
+    values: dict[str, Any]
     phone: str = ""
 
 
@@ -526,23 +527,23 @@ def _build_person(row: _Row, today: date) -> _Valid | None:
     registered_on = row.date("registered_on", today)
     if row.errors:
         return None
-    person = Person(
-        first_name=first_name,
-        last_name=last_name,
-        identity_scheme=scheme,
-        identity_code=code,
-        birth_date=birth_date,
-        sex=sex,
-        email=email,
-        address=address,
-        postal_code=postal_code,
-        preferred_language=language,
-        eservice_login=eservice_login,
-        registered_on=registered_on,
-        # As Person.save() computes them; bulk_create does not call save().
-        last_name_key=fold(last_name),
-        name_key=fold(f"{first_name} {last_name}"),
-    )
+    person = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "identity_scheme": scheme,
+        "identity_code": code,
+        "birth_date": birth_date,
+        "sex": sex,
+        "email": email,
+        "address": address,
+        "postal_code": postal_code,
+        "preferred_language": language,
+        "eservice_login": eservice_login,
+        "registered_on": registered_on,
+        # As Person.save() computes them; the bulk insert does not call save().
+        "last_name_key": fold(last_name),
+        "name_key": fold(f"{first_name} {last_name}"),
+    }
     return _Valid(row.number, person, phone)
 
 
@@ -564,16 +565,16 @@ def _build_employer(row: _Row, today: date) -> _Valid | None:
     phone = row.phone()
     if row.errors:
         return None
-    employer = Employer(
-        name=name,
-        code_scheme=scheme,
-        code=code,
-        address=address,
-        email=email,
-        phone=phone,
-        # As Employer.save() computes it; bulk_create does not call save().
-        name_key=fold(name),
-    )
+    employer = {
+        "name": name,
+        "code_scheme": scheme,
+        "code": code,
+        "address": address,
+        "email": email,
+        "phone": phone,
+        # As Employer.save() computes it; the bulk insert does not call save().
+        "name_key": fold(name),
+    }
     return _Valid(row.number, employer)
 
 
@@ -680,6 +681,98 @@ def _row_cells(number: int, names: list[str], cells: list[str]) -> _Row:
     return row
 
 
+class _Inserter:
+    """Insert rows of one model in bulk and return their primary keys.
+
+    ``bulk_create`` spends most of an import's time compiling SQL field by
+    field (about 120 µs per person on SQLite, against 20 µs for the insert
+    itself), so where the database returns ids from a multi-row INSERT
+    (SQLite 3.35+, PostgreSQL) the statement is built here, once per batch
+    size, from the model's concrete fields: defaults and ``auto_now_add``
+    are applied as ``bulk_create`` would, and values other than text are
+    adapted with the field's own ``get_db_prep_save``. Elsewhere (SQLite
+    before 3.35) rows go one per statement and the id is read with
+    ``last_insert_id``: slow but right. No ``save()``, no signals.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fast = connection.features.can_return_rows_from_bulk_insert
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        now = timezone.now()
+        self.defaults: dict[str, Any] = {}
+        for f in self.fields:
+            if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+                self.defaults[f.attname] = now
+            elif f.has_default() or f.null or f.blank:
+                self.defaults[f.attname] = f.get_default()
+        # Text needs no adapting; the rest goes through the field.
+        self.adapt = [
+            not isinstance(f, models.CharField | models.TextField) for f in self.fields
+        ]
+        self.per_statement = max(1, min(1000, _max_params() // len(self.fields)))
+        self.statements: dict[int, str] = {}
+
+    def insert(self, rows: list[dict[str, Any]]) -> list[int]:
+        ids: list[int] = []
+        per_statement = self.per_statement if self.fast else 1
+        meta = self.model._meta
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                batch = rows[start : start + per_statement]
+                cursor.execute(self.statement(len(batch)), self.params(batch))
+                if self.fast:
+                    ids.extend(pk for (pk,) in cursor.fetchall())
+                else:
+                    ids.append(
+                        connection.ops.last_insert_id(
+                            cursor, meta.db_table, str(meta.pk.column)
+                        )
+                    )
+        return ids
+
+    def params(self, batch: list[dict[str, Any]]) -> list[Any]:
+        defaults = self.defaults
+        params: list[Any] = []
+        for row in batch:
+            for f, needs_adapting in zip(self.fields, self.adapt, strict=True):
+                value = row.get(f.attname, defaults.get(f.attname))
+                if needs_adapting and value is not None:
+                    value = f.get_db_prep_save(value, connection)
+                params.append(value)
+        return params
+
+    def statement(self, rows: int) -> str:
+        sql = self.statements.get(rows)
+        if sql is None:
+            qn = connection.ops.quote_name
+            columns = ", ".join(qn(str(f.column)) for f in self.fields)
+            one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = (
+                f"INSERT INTO {qn(self.model._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([one] * rows)}"
+            )
+            if self.fast:
+                sql += f" RETURNING {qn(str(self.model._meta.pk.column))}"
+            self.statements[rows] = sql
+        return sql
+
+
+def _max_params() -> int:
+    """Return how many parameters one statement may carry."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        # Django assumes SQLite's old limit of 999; ask the library.
+        connection.ensure_connection()
+        raw = connection.connection
+        limit: int = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return limit
+    if connection.vendor == "postgresql":
+        return 65535
+    return connection.features.max_query_params or 999
+
+
 class _Importer:
     """One run: reads rows, validates them chunk by chunk and writes them."""
 
@@ -695,6 +788,8 @@ class _Importer:
         self.progress = progress
         self.total = total
         self.today = timezone.localdate()
+        self.records = _Inserter(kind.model)
+        self.phones = _Inserter(PersonPhone)
         # Codes met in the file: scheme -> code -> first row number.
         self.seen: dict[str, dict[str, int]] = {}
 
@@ -756,8 +851,8 @@ class _Importer:
         for row, item in built:
             if item is None:
                 continue
-            scheme = getattr(item.record, kind.scheme_field)
-            code = getattr(item.record, kind.code_field)
+            scheme = item.values[kind.scheme_field]
+            code = item.values[kind.code_field]
             if not code:
                 continue
             codes = self.seen.setdefault(scheme, {})
@@ -787,16 +882,15 @@ class _Importer:
                     )
 
     def write(self, valid: list[_Valid]) -> None:
-        records = [item.record for item in valid]
-        self.kind.model._default_manager.bulk_create(records, batch_size=CHUNK)
-        self.report.created += len(records)
+        ids = self.records.insert([item.values for item in valid])
+        self.report.created += len(ids)
         phones = [
-            PersonPhone(person_id=item.record.pk, number=item.phone)
-            for item in valid
+            {"person_id": pk, "number": item.phone}
+            for item, pk in zip(valid, ids, strict=True)
             if item.phone
         ]
         if phones:
-            PersonPhone.objects.bulk_create(phones, batch_size=CHUNK)
+            self.phones.insert(phones)
             self.report.phones += len(phones)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from openpyxl import Workbook
 from stdnum.ee import ik
 
@@ -94,6 +95,36 @@ def test_valid_csv_imports_every_person_exactly(tmp_path: Path) -> None:
         ("Rūta", "+37061234567"),
         ("Tomas", "+37061234568"),
     ]
+
+
+def test_fields_not_in_the_file_get_their_defaults(tmp_path: Path) -> None:
+    import_persons(write(tmp_path, good_lines()), fmt="csv")
+
+    ieva = Person.objects.get(identity_code=CODE_IEVA)
+    assert (ieva.email, ieva.address, ieva.last_office, ieva.flagged_at) == (
+        "",
+        "",
+        None,
+        None,
+    )
+    assert ieva.created_at is not None
+
+
+def test_databases_without_returning_inserts_import_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Django's own switch: bulk_create cannot return ids (e.g. old SQLite).
+    monkeypatch.setattr(
+        type(connection.features),
+        "can_return_rows_from_bulk_insert",
+        property(lambda features: False),
+    )
+    report = import_persons(write(tmp_path, good_lines()), fmt="csv")
+
+    assert (report.created, report.phones) == (3, 2)
+    tomas = Person.objects.get(identity_code=CODE_TOMAS)
+    assert (tomas.name_key, tomas.birth_date) == ("tomas jonaitis", date(1990, 12, 1))
+    assert tomas.phones.get().number == "+37061234568"
 
 
 def test_successful_import_writes_one_audit_event(tmp_path: Path) -> None:
