@@ -86,13 +86,10 @@ class Person(models.Model):
             )
         ]
         indexes = [
-            # Prefix search on surnames; the operator class lets PostgreSQL
-            # serve LIKE 'x%' from it (other databases ignore it).
-            models.Index(
-                fields=["last_name_key"],
-                name="person_surname_prefix",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            # Surname-prefix search in name order stops after the first page.
+            # On PostgreSQL both keys use the "C" collation (migration 0005),
+            # so this index serves the prefix range and the ORDER BY alike.
+            models.Index(fields=["last_name_key", "name_key", "id"], name="person_name_order"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
         ]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,16 +87,13 @@ def find_by_phone(number: str) -> list[Person]:
 
 
 def _prefix(field: str, prefix: str) -> Q:
-    """Match keys starting with ``prefix`` in a way the database's index serves.
+    """Match keys starting with ``prefix`` as a half-open range the index serves.
 
-    Keys are folded (lower case, no diacritics). SQLite's LIKE ignores case and
-    so cannot use a plain index: a half-open range can. PostgreSQL serves
-    ``LIKE 'x%'`` from the ``varchar_pattern_ops`` index whatever the
-    database's collation.
+    Keys are folded (lower case, no diacritics) and compared bytewise: SQLite's
+    default collation is binary, and on PostgreSQL the key columns use the "C"
+    collation (migration 0005), so the range is exactly the prefix.
     """
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
-    return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
 def search_persons(name: str, birth_date: datetime.date | None = None) -> SearchResult:
@@ -110,22 +107,23 @@ def search_persons(name: str, birth_date: datetime.date | None = None) -> Search
     tokens = search_tokens(name)
     if not tokens:
         return SearchResult([], False)
-    query = Q()
-    for index, surname in enumerate(tokens):
-        if len(tokens) > 1 and len(surname) < 2:
-            continue
-        part = _prefix("last_name_key", surname)
-        for other in tokens[:index] + tokens[index + 1 :]:
-            part &= Q(name_key__contains=other)
-        query |= part
     persons = Person.objects.all()
     if birth_date is not None:
         persons = persons.filter(birth_date=birth_date)
-    found = list(
-        persons.filter(query).order_by("last_name_key", "name_key", "pk")[
-            : SEARCH_LIMIT + 1
-        ]
-    )
+    # One query per reading of the words, each walking the name-order index
+    # from the surname prefix and stopping at the first page; merged here.
+    # (An OR of the readings would make the database sort every match.)
+    pages: dict[int, Person] = {}
+    for index, surname in enumerate(tokens):
+        if len(tokens) > 1 and len(surname) < 2:
+            continue
+        query = _prefix("last_name_key", surname)
+        for other in tokens[:index] + tokens[index + 1 :]:
+            query &= Q(name_key__contains=other)
+        ordered = persons.filter(query).order_by("last_name_key", "name_key", "pk")
+        for person in ordered[: SEARCH_LIMIT + 1]:
+            pages[person.pk] = person
+    found = sorted(pages.values(), key=lambda p: (p.last_name_key, p.name_key, p.pk))
     if not found:
         found = _near_misses(persons, tokens)
     return SearchResult(found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT)
