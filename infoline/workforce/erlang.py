@@ -914,8 +914,19 @@ def _answered_wait_ratio(x: float, y: float) -> float:
     decay = x + 1.0 - 1.0 / peak
     width = 1.0 / math.sqrt(1.0 / peak**2 + decay)
 
-    def log_common(d: float) -> float:
-        return -d / peak - decay * _phi_scalar(d)
+    slope0 = -1.0 / peak
+    # expm1(-d) + d is exact but for expm1's rounding, 1e-16 |d|: up to
+    # decay ~1e4 that costs ~1e-14 where the integrand matters, and it is
+    # five times faster than the series of _phi_scalar needed beyond.
+    if decay > 1e4:
+
+        def log_common(d: float) -> float:
+            return slope0 * d - decay * _phi_scalar(d)
+
+    else:
+
+        def log_common(d: float) -> float:
+            return slope0 * d - decay * (math.expm1(-d) + d)
 
     def f1(d: float) -> float:
         return math.exp(math.log1p(d / peak) + log_common(d)) if d > -peak else 0.0

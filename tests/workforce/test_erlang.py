@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from infoline.workforce.erlang import (
@@ -140,14 +140,21 @@ def test_erlang_a_improves_with_agents(
 
 @settings(deadline=None, max_examples=100)
 @given(traffic=loads, extra=st.integers(0, 40), wait=target_times)
+# Series of ~1.2e9 and ~1e13 terms below saturation: these ran out of memory.
+@example(traffic=2999.9999, extra=0, wait=20.0)
+@example(traffic=1.9999999999995453, extra=0, wait=0.0)
 def test_erlang_a_tends_to_erlang_c_as_patience_grows(
     traffic: float, extra: int, wait: float
 ) -> None:
-    mu = 1 / AHT
+    # A power-of-two handling time makes traffic * mu exact, so erlang_a's
+    # n mu - lam is Erlang C's n - traffic scaled: with 1/180 the rounding of
+    # lam alone moves n - a by 2e-4 of itself when traffic = 2 - 4.5e-13.
+    aht = 128.0
+    mu = 1 / aht
     n = stable_agents(traffic, extra)
     c = erlang_c(traffic, n)
-    sl = service_level(traffic, n, AHT, wait)
-    asa = average_speed_of_answer(traffic, n, AHT)
+    sl = service_level(traffic, n, aht, wait)
+    asa = average_speed_of_answer(traffic, n, aht)
     # Abandonment matters while theta E[queue] is comparable to the spare
     # capacity, so patience is scaled by (1 - rho)^2: near-critical queues
     # need far more patience before they behave like Erlang C.
