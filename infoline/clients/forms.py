@@ -36,3 +36,26 @@ class OverrideForm(forms.Form):
 
 class NewContactForm(forms.Form):
     phone = forms.CharField(label=_("Caller's number"), required=False, max_length=30)
+
+
+class NewPersonForm(forms.Form):
+    """A new caller entered during the call (PL 16)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    identity_scheme = forms.ChoiceField(label=_("Identity code type"), required=False)
+    identity_code = forms.CharField(
+        label=_("Identity code"), max_length=32, required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from infoline.clients.identity import SCHEMES, IdentityKind
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field: forms.ChoiceField = self.fields["identity_scheme"]  # type: ignore[assignment]
+        field.choices = [("", "—")] + [
+            (key, f"{scheme.country} · {scheme.label}")
+            for key, scheme in SCHEMES.items()
+            if scheme.kind == IdentityKind.PERSONAL
+        ]

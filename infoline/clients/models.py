@@ -83,13 +83,18 @@ class Person(models.Model):
                 fields=["identity_scheme", "identity_code"],
                 condition=~Q(identity_code=""),
                 name="unique_identity_code",
+                violation_error_message=_(
+                    "A person with this identity code is already in the registry; search for them."
+                ),
             )
         ]
         indexes = [
             # Surname-prefix search in name order stops after the first page.
             # On PostgreSQL both keys use the "C" collation (migration 0005),
             # so this index serves the prefix range and the ORDER BY alike.
-            models.Index(fields=["last_name_key", "name_key", "id"], name="person_name_order"),
+            models.Index(
+                fields=["last_name_key", "name_key", "id"], name="person_name_order"
+            ),
             models.Index(fields=["birth_date"], name="person_birth_date"),
         ]
 

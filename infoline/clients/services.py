@@ -566,3 +566,51 @@ def send_login_reminder(user: User, contact: Contact, channel: str) -> Any:
         contact=contact,
         sent_by=user,
     )
+
+
+@transaction.atomic
+def register_person(
+    user: User,
+    contact: Contact,
+    *,
+    first_name: str,
+    last_name: str,
+    identity_scheme: str = "",
+    identity_code: str = "",
+    phone: str = "",
+) -> Person:
+    """Enter a new caller into the registry during a call and attach them (PL 16).
+
+    Validates like every other entry (identity code, consistency, phone);
+    nothing is saved when any of it is wrong. Registration does not
+    authenticate: the caller still proves who they are before personal data.
+    """
+    from infoline.accounts.validators import normalize_phone
+
+    if not contact.is_open:
+        raise ValidationError(_("This contact is closed."))
+    person = Person(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        identity_scheme=identity_scheme if identity_code.strip() else "",
+        identity_code=identity_code.strip(),
+    )
+    person.full_clean()
+    if (
+        person.identity_code
+        and Person.objects.filter(
+            identity_scheme=person.identity_scheme, identity_code=person.identity_code
+        ).exists()
+    ):
+        raise ValidationError(
+            _(
+                "A person with this identity code is already in the registry; search for them."
+            )
+        )
+    number = normalize_phone(phone) if phone.strip() else ""
+    person.save()
+    if number:
+        PersonPhone.objects.create(person=person, number=number)
+    contact.person = person
+    contact.save(update_fields=["person"])
+    return person

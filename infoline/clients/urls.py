@@ -50,3 +50,6 @@ urlpatterns += [
         name="erasure-decide",
     ),
 ]
+urlpatterns += [
+    path("caller/<int:pk>/new-person/", views.register_person, name="register-person"),
+]

@@ -49,6 +49,12 @@ def caller_start(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _new_person_form() -> object:
+    from infoline.clients.forms import NewPersonForm
+
+    return NewPersonForm(initial={"identity_scheme": "LT:asmens_kodas"})
+
+
 def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, object]:
     search = CallerSearchForm(request.GET or None)
     result = None
@@ -97,6 +103,7 @@ def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, obj
         "answer_form": AnswerForm(),
         "override_form": OverrideForm(),
         "may_override": has_action(request.user, "clients.override"),
+        "new_person_form": _new_person_form(),
         "failed_recently": services.failed_attempts(person) if person else 0,
     }
 
@@ -411,3 +418,23 @@ def erasures(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "clients/erasures.html", {"pending": pending, "decided": decided}
     )
+
+
+@require_POST
+@require_action("clients.search")
+def register_person(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Enter a caller who is not in the registry yet (PL 16)."""
+    from infoline.clients.forms import NewPersonForm
+
+    contact = access_contact(request.user, pk)
+    form = NewPersonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_person(request.user, contact, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The caller is entered into the registry."))
+    else:
+        messages.error(request, _("Give at least the first and last name."))
+    return redirect("clients:card", contact.pk)

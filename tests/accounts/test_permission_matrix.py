@@ -55,6 +55,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:override": ("POST", "clients.override", "contact"),
     "clients:close": ("POST", "clients.search", "contact"),
     "clients:login-reminder": ("POST", "clients.search", "contact"),
+    "clients:register-person": ("POST", "clients.search", "contact"),
     "clients:privacy": ("GET", "privacy.audit", None),
     "clients:person-access": ("GET", "privacy.audit", "person_id"),
     "clients:employee-access": ("GET", "privacy.audit", "user_id"),

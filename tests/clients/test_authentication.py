@@ -320,3 +320,48 @@ def test_search_takes_either_word_order_and_tolerates_a_typo(db: None) -> None:
     assert search_persons("Petriatis").persons == [jonas]  # two letters swapped
     assert search_persons("Petraitys").persons == [jonas]  # one letter wrong
     assert search_persons("Zzzzzzz").persons == []
+
+
+def test_new_caller_is_entered_during_the_call(agent_a: User) -> None:
+    client = verified_client(agent_a)
+    contact = _contact(agent_a)
+    bad = client.post(
+        f"/caller/{contact.pk}/new-person/",
+        {
+            "first_name": "Rasa",
+            "last_name": "Naujokė",
+            "identity_scheme": "LT:asmens_kodas",
+            "identity_code": "48501151231",
+        },
+        follow=True,
+    )
+    assert "The check digit is wrong." in bad.content.decode()
+    assert not Person.objects.filter(last_name="Naujokė").exists()
+    client.post(
+        f"/caller/{contact.pk}/new-person/",
+        {
+            "first_name": "Rasa",
+            "last_name": "Naujokė",
+            "identity_scheme": "LT:asmens_kodas",
+            "identity_code": "48501151230",
+            "phone": "8 612 34599",
+        },
+    )
+    person = Person.objects.get(last_name="Naujokė")
+    contact.refresh_from_db()
+    assert contact.person == person
+    assert person.birth_date == datetime.date(1985, 1, 15) and person.sex == "F"
+    assert list(person.phones.values_list("number", flat=True)) == ["+37061234599"]
+    # Registering is not authenticating.
+    assert "Not authenticated" in _page(client, contact)
+    again = client.post(
+        f"/caller/{contact.pk}/new-person/",
+        {
+            "first_name": "Rasa",
+            "last_name": "Naujokė",
+            "identity_scheme": "LT:asmens_kodas",
+            "identity_code": "48501151230",
+        },
+        follow=True,
+    )
+    assert "already in the registry" in again.content.decode()

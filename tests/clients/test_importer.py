@@ -641,7 +641,7 @@ def test_command_reports_errors_and_exits_1_when_nothing_imported(
 
     assert raised.value.returncode == 1
     assert str(raised.value) == (
-        "Nothing was imported: 1 of 4 rows have errors. Fix them, or use "
+        "Nothing was imported: 1 of 4 rows has errors. Fix it, or use "
         "--partial to import the valid rows."
     )
     assert out.getvalue() == (
@@ -656,7 +656,7 @@ def test_command_partial_imports_valid_rows_and_exits_0(tmp_path: Path) -> None:
     out, _err = run_command("persons", str(path), "--partial", "--verbosity", "0")
 
     assert out.endswith(
-        "Imported 3 persons with 2 phones. 1 rows with errors were skipped.\n"
+        "Imported 3 persons with 2 phones. 1 row with errors was skipped.\n"
     )
     assert Person.objects.count() == 3
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from infoline.clients.importer import (
     ImportReport,
@@ -107,7 +107,13 @@ class Command(BaseCommand):
         hidden = report.error_count - len(report.errors)
         if hidden:
             self.stdout.write(
-                "  " + gettext("… and %(count)s more errors.") % {"count": hidden}
+                "  "
+                + ngettext(
+                    "… and %(count)s more error.",
+                    "… and %(count)s more errors.",
+                    hidden,
+                )
+                % {"count": f"{hidden:,}"}
             )
 
     def summary(self, report: ImportReport) -> str:
@@ -117,31 +123,46 @@ class Command(BaseCommand):
             "invalid": f"{report.invalid:,}",
             "created": f"{report.created:,}",
             "phones": f"{report.phones:,}",
-            "kind": report.kind,
         }
         if report.dry_run:
             return (
-                gettext(
+                ngettext(
+                    "Dry run: %(valid)s of %(rows)s row is valid; nothing was written.",
                     "Dry run: %(valid)s of %(rows)s rows are valid; nothing was "
-                    "written."
+                    "written.",
+                    report.rows,
                 )
                 % counts
             )
         if report.created or report.ok:
-            text = gettext("Imported %(created)s %(kind)s") % counts
-            if report.phones:
-                text += gettext(" with %(phones)s phones") % counts
-            text += "."
-            if report.error_count:
-                text += " " + gettext("%(invalid)s rows with errors were skipped.") % (
-                    counts
+            if report.kind == "persons":
+                text = ngettext(
+                    "Imported %(created)s person with %(phones)s phones.",
+                    "Imported %(created)s persons with %(phones)s phones.",
+                    report.created,
                 )
+            else:
+                text = ngettext(
+                    "Imported %(created)s employer.",
+                    "Imported %(created)s employers.",
+                    report.created,
+                )
+            text %= counts
+            if report.error_count:
+                text += " " + ngettext(
+                    "%(invalid)s row with errors was skipped.",
+                    "%(invalid)s rows with errors were skipped.",
+                    report.invalid,
+                ) % (counts)
             return text
         if report.rows and report.all_or_nothing:
             return (
-                gettext(
+                ngettext(
+                    "Nothing was imported: %(invalid)s of %(rows)s rows has "
+                    "errors. Fix it, or use --partial to import the valid rows.",
                     "Nothing was imported: %(invalid)s of %(rows)s rows have "
-                    "errors. Fix them, or use --partial to import the valid rows."
+                    "errors. Fix them, or use --partial to import the valid rows.",
+                    report.invalid,
                 )
                 % counts
             )
