@@ -16,6 +16,10 @@ Rules this module guarantees:
 3. ``agents_for_service_level`` (Erlang C) and ``agents_for_erlang_a``
    return the smallest staffing meeting the target: with ``n - 1`` agents
    the public ``service_level`` / ``erlang_a`` falls short of it.
+4. Every call takes bounded time and memory, whatever the inputs: no
+   series is kept in memory (terms are streamed in chunks of ``_CHUNK``)
+   and none runs past ``_SERIES_TERMS`` terms. ``erlang_a`` answers in a
+   few milliseconds for any patience rate > 0, down to 1e-300 and below.
 
 Theory of operation. Erlang B with load ``a`` and ``n`` agents is
 ``p(n; a) / Q(n + 1, a)``, the Poisson probability of ``n`` over the
@@ -38,7 +42,12 @@ space; well below saturation the defining series ``sum_j prod_{i<=j} y /
 gives the abandonment probability without the cancellation of the closed
 form ``1 - 1/rho + 1/(rho A)``. The mean wait of answered callers has no
 closed form in SciPy functions; it is a series in the first regime and a
-log-concave integral (``scipy.integrate.quad``) in the second.
+log-concave integral (``scipy.integrate.quad``) in the second. The series
+needs about ``41 / (1 - rho)`` terms, unbounded as patience tends to 0 near
+saturation (``x``, ``y`` -> infinity); beyond ``_SERIES_TERMS`` the same
+sums are taken as Laplace-type integrals ``int h(s) exp(-x s - y
+expm1(-s)) ds`` by Gauss-Laguerre quadrature, written with ``n mu - lam``
+and ``lam theta`` only, so that they neither cancel nor overflow.
 """
 
 from __future__ import annotations
@@ -75,6 +84,9 @@ _CHUNK = 4096
 # Longest series below saturation (a few milliseconds); longer ones, as
 # patience grows without bound, are integrated instead (_erlang_a_patient).
 _SERIES_TERMS = 1 << 15
+# Largest x = n mu / theta (and smallest theta) the formulas in x, y and
+# 1 / theta take; patience -> 0 beyond it is handled without them.
+_HUGE = 1e290
 # Quadrature nodes and weights: Gauss-Laguerre (weight e^-z on [0, inf))
 # and Gauss-Legendre on [-1, 1].
 _LAGUERRE: tuple[FloatArray, FloatArray] = special.roots_laguerre(40)
@@ -496,7 +508,9 @@ def erlang_a(
     (1 / AHT), callers giving up while waiting (1 / mean patience). A
     patience rate of 0 means nobody abandons, which is Erlang C and needs
     a stable queue. Unlike Erlang C, any number of agents is allowed:
-    abandonment keeps an overloaded queue finite.
+    abandonment keeps an overloaded queue finite. Any patience rate > 0 is
+    answered in milliseconds; at and above saturation rates below 1e-290 of
+    ``n mu + lam`` are computed as that (see the comment in the body).
     """
     lam = _rate("arrival_rate", arrival_rate)
     mu = _scalar("service_rate", _positive("service_rate", service_rate))
@@ -512,17 +526,29 @@ def erlang_a(
     a = lam / mu
     if theta == 0.0:
         return _erlang_a_without_abandonment(a, n, 1.0 / mu, target)
-    x = n * mu / theta
-    y = lam / theta
+    capacity = n * mu
     log_b = float(_log_erlang_b(np.array(a), np.array(float(n))))
     spare = _spare_rate(n, mu, lam)
     # Below saturation: y < x and (x - y)^2 > 25 x, times theta^2 (no overflow
     # as theta -> 0).
-    if spare > 5.0 * math.sqrt(n * mu) * math.sqrt(theta):
-        if _series_is_short(n * mu, lam, spare, theta):
+    if spare > 5.0 * math.sqrt(capacity) * math.sqrt(theta):
+        # The series works with x, y and 1 / theta themselves.
+        if (
+            capacity < _HUGE * theta
+            and theta > 1.0 / _HUGE
+            and _series_is_short(capacity, lam, spare, theta)
+        ):
+            x, y = capacity / theta, lam / theta
             return _erlang_a_below_saturation(a, n, theta, x, y, log_b, target)
-        return _erlang_a_patient(lam, n * mu, spare, theta, log_b, target)
-    window = (lam, n * mu, spare)
+        return _erlang_a_patient(lam, capacity, spare, theta, log_b, target)
+    # At and above saturation x = n mu / theta and y = lam / theta enter the
+    # incomplete gamma functions and must stay finite: patience rates below
+    # 1e-290 of (n mu + lam) are raised to that. What it changes is already
+    # beyond any use: p_wait is 1, abandonment 1 - n mu / lam (or below
+    # 1e-140 at saturation), waits above 1e140 seconds.
+    theta = max(theta, (capacity + lam) / _HUGE)
+    x, y = capacity / theta, lam / theta
+    window = (lam, capacity, spare)
     return _erlang_a_near_saturation(a, n, theta, x, y, log_b, target, window)
 
 

@@ -404,6 +404,10 @@ WORST_PATIENCE_INPUTS = [
     (20000.0 * 1.000001 / AHT, 20000, 1e-30 / AHT, 20.0),
     (3.0 * 100 / AHT, 100, 1e-300 / AHT, 20.0),
     (1.0 / AHT, 1, 1e-300 / AHT, 0.5),
+    # Subnormal patience rates: n mu / theta overflows.
+    (0.5 / AHT, 1, 5e-324, 20.0),
+    (100 / AHT, 100, 5e-324, 20.0),
+    (200 / AHT, 100, 1e-310, 600.0),
 ]
 
 
@@ -460,7 +464,7 @@ def test_series_cut_over_bound_holds(x: float, rho: float) -> None:
 @given(
     traffic=st.floats(0.01, 20000.0),
     load=st.floats(0.9, 3.0),
-    log_patience=st.floats(-300.0, 1.0),
+    log_patience=st.floats(-320.0, 1.0),
     wait=target_times,
 )
 def test_erlang_a_is_consistent_for_any_patience_rate(
