@@ -137,6 +137,11 @@ def main(argv: list[str]) -> int:
         )
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
+    if append and out.exists():
+        # A second pass (e.g. on PostgreSQL) adds its rows to the first pass's.
+        previous = json.loads(out.read_text())["rows"]
+        names = {row["name"] for row in rows}
+        rows = [row for row in previous if row["name"] not in names] + rows
     out.write_text(
         json.dumps({"machine": machine(), "rows": rows}, indent=2, ensure_ascii=False)
         + "\n"

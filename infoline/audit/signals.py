@@ -20,7 +20,15 @@ from infoline.audit.choices import AuditAction
 from infoline.audit.services import record_event
 
 # Apps whose models are audited; each new app with data of its own joins here.
-AUDITED_APPS = {"accounts", "auth", "otp_totp", "otp_static", "clients", "journal", "notify"}
+AUDITED_APPS = {
+    "accounts",
+    "auth",
+    "otp_totp",
+    "otp_static",
+    "clients",
+    "journal",
+    "notify",
+}
 # Models that are themselves logs (an audit row per row would only double them).
 UNAUDITED_MODELS = {"clients.accesslog"}
 # Fields whose values never enter the trail (only the fact that they changed).
