@@ -67,6 +67,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any, Literal
@@ -133,6 +134,8 @@ EMPLOYER_REQUIRED = ("name", "code_scheme", "code")
 CHUNK = 5000
 # Codes per ``__in`` query: below SQLite's historical 999-variable limit.
 _IN_BATCH = 900
+# SQLite page cache during an import, in KiB (see _large_sqlite_cache).
+_SQLITE_CACHE_KIB = 256 * 1024
 # Errors kept in the report; the rest are only counted.
 MAX_ERRORS = 1000
 
@@ -894,6 +897,29 @@ class _Importer:
             self.report.phones += len(phones)
 
 
+@contextmanager
+def _large_sqlite_cache() -> Iterator[None]:
+    """Give SQLite a larger page cache while a file is imported.
+
+    With the default 2 MB cache, inserting into the registry's indexes
+    misses the cache ever more often as they grow: 1,000,000 persons took
+    5.5 minutes instead of under 3. The cache only takes memory as pages
+    are read, and the previous size is restored afterwards.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-_SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def _import(
     kind: _Kind,
     source: Source,
@@ -916,7 +942,12 @@ def _import(
             rows = _xlsx_rows(binary, total)
         importer = _Importer(kind, report, progress, total)
         try:
-            with transaction.atomic():
+            # A dry run opens no transaction: on SQLite (IMMEDIATE mode) that
+            # would keep other writers waiting while the file is read.
+            if dry_run:
+                importer.run(rows)
+                return report
+            with _large_sqlite_cache(), transaction.atomic():
                 importer.run(rows)
                 if report.created and importer.writing:
                     record_event(

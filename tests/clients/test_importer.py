@@ -127,6 +127,20 @@ def test_databases_without_returning_inserts_import_the_same(
     assert tomas.phones.get().number == "+37061234568"
 
 
+def test_sqlite_cache_size_is_restored_after_an_import(tmp_path: Path) -> None:
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return int(cursor.fetchone()[0])
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    before = cache_size()
+    import_persons(write(tmp_path, good_lines()), fmt="csv")
+
+    assert cache_size() == before
+
+
 def test_successful_import_writes_one_audit_event(tmp_path: Path) -> None:
     import_persons(write(tmp_path, good_lines()), fmt="csv")
 
