@@ -16,10 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
         load_demo_clients()
-        self.stdout.write("Demo logins (user name / password — role):")
+        self.stdout.write("Demo logins, one per role:")
         for login in logins:
             self.stdout.write(
-                f"  {login.username:<11} {login.password:<22} {login.role}"
+                f"  user: {login.username:<11} password: {login.password:<22} "
+                f"role: {login.role}"
             )
         self.stdout.write(
             "Administrators and data-protection officers set up two-factor "
