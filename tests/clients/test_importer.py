@@ -230,6 +230,15 @@ def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path: Path) ->
     assert AuditEvent.objects.count() == 0
 
 
+def test_dry_run_checks_the_registry_with_one_query_per_chunk(
+    tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        report = import_persons(write(tmp_path, good_lines()), fmt="csv", dry_run=True)
+
+    assert report.valid == 3
+
+
 def test_clean_dry_run_writes_nothing(tmp_path: Path) -> None:
     report = import_persons(write(tmp_path, good_lines()), fmt="csv", dry_run=True)
 
