@@ -721,3 +721,28 @@ def test_report_counts_invalid_rows() -> None:
     report.rows, report.valid = 10, 7
 
     assert (report.invalid, report.ok) == (3, True)
+
+
+def test_command_reports_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as raised:
+        run_command("persons", str(tmp_path / "missing.csv"))
+
+    assert str(raised.value) == (
+        f"Cannot read “{tmp_path / 'missing.csv'}”: No such file or directory."
+    )
+    assert raised.value.returncode == 1
+
+
+def test_command_imports_employers_from_xlsx(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["name", "code_scheme", "code"])
+    sheet.append(["UAB Šviesa", "LT:imones_kodas", int(EMPLOYER_CODE)])
+    path = tmp_path / "employers.xlsx"
+    workbook.save(path)
+
+    out, _err = run_command("employers", str(path), "--verbosity", "0")
+
+    assert out == "Imported 1 employer.\n"
+    assert Employer.objects.get().code == EMPLOYER_CODE
