@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench lint deps messages migrate format clean
+.PHONY: demo test bench lint coverage deps messages migrate format clean
 
 $(STAMP): pyproject.toml scripts/bootstrap
 	./scripts/bootstrap
@@ -41,6 +41,12 @@ lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy infoline
+
+# Branch coverage of the modules STYLE requires at 100 %.
+COVERED := infoline/clients/access.py,infoline/clients/services.py,infoline/routing/*.py,infoline/accounts/hours.py,infoline/clients/identity.py
+coverage: deps messages
+	$(BIN)/coverage run --branch --source=infoline -m pytest -p no:xdist -q tests/clients tests/routing tests/accounts/test_hours.py
+	$(BIN)/coverage report -m --include="$(COVERED)" --fail-under=100
 
 format: deps
 	$(BIN)/ruff format .

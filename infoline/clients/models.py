@@ -329,6 +329,11 @@ class PersonAnswer(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id}:{self.question_id}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Compared with the caller's folded answer: case and diacritics never matter.
+        self.answer_key = fold(self.answer_key.strip())
+        super().save(*args, **kwargs)
+
 
 class AuthPolicy(models.Model):
     """How many questions a line asks after the identity code (A2); no line = the default."""

@@ -581,8 +581,8 @@ def register_person(
 ) -> Person:
     """Enter a new caller into the registry during a call and attach them (PL 16).
 
-    Validates like every other entry (identity code, consistency, phone);
-    nothing is saved when any of it is wrong. Registration does not
+    Validates like every other entry (identity code, consistency, uniqueness,
+    phone); nothing is saved when any of it is wrong. Registration does not
     authenticate: the caller still proves who they are before personal data.
     """
     from infoline.accounts.validators import normalize_phone
@@ -595,18 +595,7 @@ def register_person(
         identity_scheme=identity_scheme if identity_code.strip() else "",
         identity_code=identity_code.strip(),
     )
-    person.full_clean()
-    if (
-        person.identity_code
-        and Person.objects.filter(
-            identity_scheme=person.identity_scheme, identity_code=person.identity_code
-        ).exists()
-    ):
-        raise ValidationError(
-            _(
-                "A person with this identity code is already in the registry; search for them."
-            )
-        )
+    person.full_clean()  # also refuses a code already in the registry
     number = normalize_phone(phone) if phone.strip() else ""
     person.save()
     if number:
