@@ -1,0 +1,995 @@
+"""Rostering: assign shifts and breaks to named employees with CP-SAT (W3, W4).
+
+Pure module: OR-Tools and plain data only, no I/O, no clock (the solver's
+own time limit is the only notion of time). Times inside a horizon are
+whole minutes from its first midnight (day 0, 00:00); every time and length
+lies on the interval grid (``interval_minutes``, 15 by default). Demand is
+agents required per interval per skill (a queue or a language), e.g. from
+``erlang.agents_for_service_level``.
+
+Rules every solved schedule satisfies (``roster_check`` verifies them
+independently, without this module's constraint code):
+
+1. An employee works at most one shift starting on each day, never on a
+   day of approved leave, and only from the shift templates given.
+2. Daily rest: at least ``daily_rest_minutes`` between the end of one
+   shift and the start of the next.
+3. Weekly rest: in every planning week (seven days from ``start``) a rest
+   of at least ``weekly_rest_minutes`` that contains one whole calendar day
+   of that week.
+4. At most ``max_consecutive_days`` consecutive days with a shift start.
+5. At most ``max_nights_per_week`` night shifts (shifts overlapping the
+   night window) per planning week; at most ``max_weekends`` weekends
+   (Saturday + Sunday) with a shift start in the horizon.
+6. Contract: shift minutes per planning week between the contract minimum
+   (less ``leave_credit_minutes`` per leave day) and maximum.
+7. Breaks: every shift at least ``min_shift_minutes`` long carries exactly
+   one break of each such rule, of an allowed length, inside the rule's
+   window; windows of different rules must not overlap (checked on input),
+   so breaks never collide.
+
+Objective, lexicographic: under-coverage (agent-intervals missing, over all
+skills) first, then over-coverage (staffed agents idle), then fairness
+(spread of weekend days and of night shifts between employees, deviation of
+weekly hours from the contract midpoint, in intervals) plus preferences
+(avoided templates worked, wanted days off worked). It is solved in one
+CP-SAT run with weights that make it exactly lexicographic: each weight
+exceeds the largest value all lower terms together can reach
+(:func:`_weights`). One run keeps a single progress stream and lets a
+stopped search return its best schedule.
+
+Theory of operation. Boolean ``x[e, d, s]`` says employee ``e`` works
+template ``s`` starting on day ``d``. Employees with the same demanded
+skills form a group; ``y[g, d, s]`` counts the group's employees on that
+shift and break-count variables place the group's breaks on it, so the
+intraday coverage of a group is a short sum of counts instead of a sum of
+per-employee break positions. After solving, each group's break counts are
+dealt to its named employees on that shift (they are interchangeable for
+coverage). Per interval, the staffed agents of a group are allocated to the
+skills they have (``z[g, q, t]``); ``under`` and ``over`` follow. Labour
+rules are linear constraints on ``x``; weekly rest uses one witness boolean
+per day off (rest around it long enough and containing the whole day).
+
+Infeasible input is named before solving where a direct check exists
+(:func:`check_problem`). If CP-SAT still proves infeasibility, the model
+is rebuilt with one assumption literal per rule family and the family set
+from ``SufficientAssumptionsForInfeasibility`` is named.
+
+Keep in sync: ``infoline/workforce/roster_check.py`` (the independent
+checker of rules 1-7) and ``tests/workforce/test_schedule.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+__all__ = [
+    "Assignment",
+    "BreakPlacement",
+    "BreakRule",
+    "Employee",
+    "LabourRules",
+    "ObjectiveParts",
+    "Schedule",
+    "ScheduleInfeasible",
+    "ScheduleNotFound",
+    "ScheduleProblem",
+    "ShiftTemplate",
+    "SolveProgress",
+    "check_problem",
+    "coverage_lp_bound",
+    "solve_schedule",
+]
+
+DAY = 1440
+# Shifts longer than this could reach two midnights on; rule 3's witness
+# relies on a shift starting two days earlier ending at least 12 h before
+# the witness day (23:45 + 12 h = 11:45 the next day).
+MAX_SHIFT_MINUTES = 720
+MAX_WEEKLY_REST = 2160
+FAMILIES = (
+    "one shift per day",
+    "leave",
+    "daily rest",
+    "weekly rest",
+    "consecutive days",
+    "night shifts",
+    "weekends",
+    "contract hours",
+    "full coverage",
+)
+
+
+class ScheduleInfeasible(ValueError):
+    """No schedule satisfies the rules; ``messages`` name each violated rule."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        """Keep the messages; the exception text is them joined by '; '."""
+        self.messages = tuple(messages)
+        super().__init__("; ".join(self.messages))
+
+
+class ScheduleNotFound(RuntimeError):
+    """The search ended (time limit or stop) before any schedule was found."""
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    """A shift: start minute of its day (0-1439) and length in minutes.
+
+    A start plus length beyond 1440 crosses midnight into the next day.
+    """
+
+    name: str
+    start_minute: int
+    length_minutes: int
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """One break placed in every shift of at least ``min_shift_minutes``.
+
+    The break (one of ``lengths`` minutes) lies inside
+    ``[shift start + earliest_offset, shift start + latest_end_offset]``.
+    """
+
+    name: str
+    min_shift_minutes: int
+    lengths: tuple[int, ...]
+    earliest_offset: int
+    latest_end_offset: int
+
+
+@dataclass(frozen=True)
+class Employee:
+    """A named employee: skills (queues, languages), contract, leave, wishes.
+
+    ``min_minutes_per_week``/``max_minutes_per_week`` bound the shift
+    minutes of each planning week (part-time: smaller bounds). Each leave
+    day lowers that week's minimum by ``leave_credit_minutes``.
+    """
+
+    name: str
+    skills: frozenset[str]
+    min_minutes_per_week: int = 0
+    max_minutes_per_week: int = 40 * 60
+    leave: frozenset[date] = frozenset()
+    leave_credit_minutes: int = 0
+    avoid_shifts: frozenset[str] = frozenset()
+    wanted_days_off: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class LabourRules:
+    """Labour rules (rules 2-5 of the module docstring); None = no limit."""
+
+    daily_rest_minutes: int = 11 * 60
+    weekly_rest_minutes: int | None = 35 * 60
+    max_consecutive_days: int | None = 6
+    night_start_minute: int = 22 * 60
+    night_end_minute: int = 6 * 60
+    max_nights_per_week: int | None = None
+    max_weekends: int | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleProblem:
+    """Everything the solver needs.
+
+    ``demand`` maps a skill to required agents per interval over the whole
+    horizon (``weeks * 7 * 1440 / interval_minutes`` numbers). With
+    ``full_coverage_required`` coverage is a hard rule; otherwise missing
+    coverage is only minimised.
+    """
+
+    start: date
+    weeks: int
+    demand: Mapping[str, Sequence[int]]
+    employees: Sequence[Employee]
+    templates: Sequence[ShiftTemplate]
+    breaks: Sequence[BreakRule] = ()
+    rules: LabourRules = field(default_factory=LabourRules)
+    interval_minutes: int = 15
+    full_coverage_required: bool = False
+
+    @property
+    def days(self) -> int:
+        """Return the number of days in the horizon."""
+        return 7 * self.weeks
+
+    @property
+    def per_day(self) -> int:
+        """Return the number of intervals per day."""
+        return DAY // self.interval_minutes
+
+    @property
+    def intervals(self) -> int:
+        """Return the number of intervals in the horizon."""
+        return self.days * self.per_day
+
+
+@dataclass(frozen=True)
+class BreakPlacement:
+    """A placed break: rule name and absolute start/end minutes."""
+
+    rule: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One shift of one employee; ``start``/``end`` in horizon minutes."""
+
+    employee: str
+    day: int
+    template: str
+    start: int
+    end: int
+    breaks: tuple[BreakPlacement, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObjectiveParts:
+    """The objective's parts, each in its own unit."""
+
+    under_coverage: int  # agent-intervals missing
+    over_coverage: int  # agent-intervals staffed but not needed
+    weekend_spread: int  # max - min weekend days worked per employee
+    night_spread: int  # max - min night shifts per employee
+    hours_deviation: int  # intervals away from the contract midpoint, summed
+    preference_penalty: int  # avoided templates + wanted days off worked
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """One progress report: the solver's seconds, best objective and bound."""
+
+    solutions: int
+    seconds: float
+    objective: float
+    bound: float
+    under_coverage: int | None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A solved roster.
+
+    ``coverage`` maps each skill to agents allocated to it per interval;
+    ``staffed`` counts agents working (not on a break) per interval.
+    ``optimal`` is True when CP-SAT proved optimality.
+    """
+
+    assignments: tuple[Assignment, ...]
+    coverage: Mapping[str, tuple[int, ...]]
+    staffed: tuple[int, ...]
+    objective: ObjectiveParts
+    optimal: bool
+    stopped: bool
+    bound: float
+    warnings: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _hours(minutes: float) -> str:
+    """Format minutes as hours without a needless decimal."""
+    value = minutes / 60
+    return f"{value:g}"
+
+
+def _validate_shape(problem: ScheduleProblem) -> None:
+    """Raise ValueError for malformed input (not a rule conflict)."""
+    grid = problem.interval_minutes
+    if grid <= 0 or DAY % grid:
+        raise ValueError(f"interval_minutes {grid} must divide a day")
+    if not 1 <= problem.weeks <= 4:
+        raise ValueError(f"weeks must be 1 to 4, not {problem.weeks}")
+    if not problem.templates:
+        raise ValueError("no shift templates")
+    names = [e.name for e in problem.employees]
+    if len(set(names)) != len(names):
+        raise ValueError("employee names must be unique")
+    for skill, values in problem.demand.items():
+        if len(values) != problem.intervals:
+            raise ValueError(
+                f"demand for {skill}: {len(values)} intervals, "
+                f"expected {problem.intervals}"
+            )
+        if any(v < 0 for v in values):
+            raise ValueError(f"demand for {skill}: negative requirement")
+    for t in problem.templates:
+        if not 0 <= t.start_minute < DAY or t.start_minute % grid:
+            raise ValueError(f"shift {t.name}: start not on the {grid}-minute grid")
+        if t.length_minutes % grid or not 0 < t.length_minutes <= MAX_SHIFT_MINUTES:
+            raise ValueError(
+                f"shift {t.name}: length must be a multiple of {grid} min, "
+                f"at most {MAX_SHIFT_MINUTES // 60} h"
+            )
+    for b in problem.breaks:
+        if any(x % grid for x in (b.earliest_offset, b.latest_end_offset, *b.lengths)):
+            raise ValueError(f"break {b.name}: times not on the {grid}-minute grid")
+        if not b.lengths or min(b.lengths) <= 0:
+            raise ValueError(f"break {b.name}: no positive length")
+        for t in problem.templates:
+            if t.length_minutes >= b.min_shift_minutes and (
+                b.latest_end_offset > t.length_minutes
+                or b.earliest_offset + min(b.lengths) > b.latest_end_offset
+            ):
+                raise ValueError(f"break {b.name}: window does not fit shift {t.name}")
+    ordered = sorted(problem.breaks, key=lambda b: b.earliest_offset)
+    for a, b in itertools.pairwise(ordered):
+        if b.earliest_offset < a.latest_end_offset:
+            raise ValueError(f"break windows {a.name} and {b.name} overlap")
+    rules = problem.rules
+    if rules.weekly_rest_minutes is not None and not (
+        DAY <= rules.weekly_rest_minutes <= MAX_WEEKLY_REST
+    ):
+        raise ValueError("weekly_rest_minutes must be 24 to 36 hours")
+    if rules.max_consecutive_days is not None and rules.max_consecutive_days < 1:
+        raise ValueError("max_consecutive_days must be at least 1")
+
+
+def _max_days_in_week(available: int, rules: LabourRules) -> int:
+    """Return the most working days a week with ``available`` free days allows."""
+    days = available
+    if rules.weekly_rest_minutes is not None:
+        days = min(days, 6)
+    k = rules.max_consecutive_days
+    if k is not None:
+        days = min(days, 7 - 7 // (k + 1))
+    return days
+
+
+def _week_minimum(problem: ScheduleProblem, e: Employee, week: int) -> int:
+    """Return the contract minimum of ``week`` after leave credit."""
+    leave = sum(
+        problem.start + timedelta(days=7 * week + i) in e.leave for i in range(7)
+    )
+    return max(0, e.min_minutes_per_week - leave * e.leave_credit_minutes)
+
+
+def _covers(problem: ScheduleProblem, day: int, t: ShiftTemplate) -> range:
+    """Return the horizon intervals a shift instance spans (before breaks)."""
+    g = problem.interval_minutes
+    first = (day * DAY + t.start_minute) // g
+    return range(first, min(first + t.length_minutes // g, problem.intervals))
+
+
+def check_problem(problem: ScheduleProblem) -> list[str]:
+    """Return the rule conflicts provable without solving (empty if none).
+
+    Checks contracts against what templates, leave and rest allow per week,
+    and, when full coverage is required, each skill's demand per interval
+    against the employees with that skill who could be at work then.
+    Raises ValueError for malformed input.
+    """
+    _validate_shape(problem)
+    messages: list[str] = []
+    longest = max(t.length_minutes for t in problem.templates)
+    for e in problem.employees:
+        if e.min_minutes_per_week > e.max_minutes_per_week:
+            messages.append(
+                f"employee {e.name}: contract minimum "
+                f"{_hours(e.min_minutes_per_week)} h/week exceeds the maximum "
+                f"{_hours(e.max_minutes_per_week)} h"
+            )
+            continue
+        for w in range(problem.weeks):
+            free = sum(
+                problem.start + timedelta(days=7 * w + i) not in e.leave
+                for i in range(7)
+            )
+            most = min(
+                _max_days_in_week(free, problem.rules) * longest,
+                e.max_minutes_per_week,
+            )
+            need = _week_minimum(problem, e, w)
+            if need > most:
+                messages.append(
+                    f"employee {e.name}: contract minimum {_hours(need)} h/week "
+                    f"exceeds the {_hours(most)} h that the shift templates and "
+                    f"leave allow in week {w + 1}"
+                )
+    if problem.full_coverage_required:
+        messages.extend(_coverage_shortfalls(problem))
+    return messages
+
+
+def _coverage_shortfalls(problem: ScheduleProblem) -> list[str]:
+    """Name, per week and skill, the worst interval no staffing can cover."""
+    n = problem.intervals
+    reachable: dict[str, list[bool]] = {}
+    for e in problem.employees:
+        mask = [False] * n
+        for d in range(problem.days):
+            if problem.start + timedelta(days=d) in e.leave:
+                continue
+            for t in problem.templates:
+                for i in _covers(problem, d, t):
+                    mask[i] = True
+        reachable[e.name] = mask
+    messages = []
+    for skill in sorted(problem.demand):
+        able = [e.name for e in problem.employees if skill in e.skills]
+        req = problem.demand[skill]
+        for w in range(problem.weeks):
+            worst: tuple[int, int, int] | None = None
+            for i in range(w * 7 * problem.per_day, (w + 1) * 7 * problem.per_day):
+                have = sum(reachable[name][i] for name in able)
+                if req[i] > have and (worst is None or req[i] - have > worst[0]):
+                    worst = (req[i] - have, have, i)
+            if worst is not None:
+                _, have, i = worst
+                minute = i * problem.interval_minutes
+                when = problem.start + timedelta(days=minute // DAY)
+                clock = f"{minute % DAY // 60:02d}:{minute % 60:02d}"
+                messages.append(
+                    f"week {w + 1}: {have} agents with {skill} for {req[i]} "
+                    f"required ({when.isoformat()} {clock})"
+                )
+    return messages
+
+
+# ----------------------------------------------------------------- model
+
+
+def _is_night(t: ShiftTemplate, rules: LabourRules) -> bool:
+    """Return True if the shift overlaps the night window on any day."""
+    a, b = t.start_minute, t.start_minute + t.length_minutes
+    start, end = rules.night_start_minute, rules.night_end_minute
+    if end <= start:
+        end += DAY
+    return any(a < end + k * DAY and start + k * DAY < b for k in (-1, 0, 1))
+
+
+@dataclass
+class _Model:
+    """The CP-SAT model and the handles needed to read a solution."""
+
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, int], cp_model.IntVar]
+    groups: list[tuple[frozenset[str], list[int]]]
+    breaks: dict[tuple[int, int, int], list[list[tuple[int, int, cp_model.IntVar]]]]
+    z: dict[tuple[int, str, int], cp_model.IntVar]
+    staffed: list[cp_model.LinearExprT]
+    under: list[cp_model.IntVar]
+    over: list[cp_model.IntVar]
+    parts: dict[str, cp_model.LinearExprT]
+    assumptions: dict[str, cp_model.IntVar]
+
+
+def _weights(problem: ScheduleProblem) -> tuple[int, int]:
+    """Return (under weight, over weight) making the objective lexicographic."""
+    e = len(problem.employees)
+    d = problem.days
+    longest = max(t.length_minutes for t in problem.templates)
+    # Largest reachable fairness + preference total: spreads are at most a
+    # day count each, hours deviation at most a week's reachable intervals
+    # per employee-week, preferences at most two per employee-day.
+    week_intervals = (
+        max(
+            7 * longest,
+            max((x.max_minutes_per_week for x in problem.employees), default=0),
+        )
+        // problem.interval_minutes
+    )
+    lower = 2 * d + e * problem.weeks * week_intervals + 2 * e * d
+    over_weight = lower + 1
+    max_over = e * problem.intervals
+    return over_weight * (max_over + 1), over_weight
+
+
+def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
+    """Build the CP-SAT model; with ``diagnose`` each family gets a literal."""
+    m = cp_model.CpModel()
+    rules = problem.rules
+    grid = problem.interval_minutes
+    templates = list(problem.templates)
+    employees = list(problem.employees)
+    days = problem.days
+    lits = {f: m.NewBoolVar(f) for f in FAMILIES} if diagnose else {}
+
+    def family(ct: cp_model.Constraint, name: str) -> None:
+        if diagnose:
+            ct.OnlyEnforceIf(lits[name])
+
+    dates = [problem.start + timedelta(days=d) for d in range(days)]
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for ei, e in enumerate(employees):
+        for d in range(days):
+            on_leave = dates[d] in e.leave
+            if on_leave and not diagnose:
+                continue
+            for si in range(len(templates)):
+                v = m.NewBoolVar(f"x_{ei}_{d}_{si}")
+                x[ei, d, si] = v
+                if on_leave:
+                    family(m.Add(v == 0), "leave")
+
+    def shifts(ei: int, d: int) -> list[tuple[int, cp_model.IntVar]]:
+        return [(si, x[ei, d, si]) for si in range(len(templates)) if (ei, d, si) in x]
+
+    def working(ei: int, d: int) -> cp_model.LinearExprT:
+        return sum(v for _, v in shifts(ei, d))
+
+    night = [_is_night(t, rules) for t in templates]
+    weekend_days = [d for d in range(days) if dates[d].weekday() >= 5]
+    weekend_count: list[cp_model.IntVar] = []
+    night_count: list[cp_model.IntVar] = []
+    deviations: list[cp_model.IntVar] = []
+    preference_terms: list[cp_model.LinearExprT] = []
+    for ei, e in enumerate(employees):
+        for d in range(days):
+            if shifts(ei, d):
+                family(m.Add(working(ei, d) <= 1), "one shift per day")
+        # Rule 2: a shift and any next shift starting too soon exclude
+        # each other; with one shift a day, a single row per shift does it.
+        for d in range(days):
+            for si, v in shifts(ei, d):
+                end = (
+                    d * DAY + templates[si].start_minute + templates[si].length_minutes
+                )
+                clash = [
+                    w
+                    for d2 in (d + 1, d + 2)
+                    if d2 < days
+                    for s2, w in shifts(ei, d2)
+                    if d2 * DAY + templates[s2].start_minute - end
+                    < rules.daily_rest_minutes
+                ]
+                if clash:
+                    family(m.Add(v + sum(clash) <= 1), "daily rest")
+        k = rules.max_consecutive_days
+        if k is not None:
+            for d in range(days - k):
+                family(
+                    m.Add(sum(working(ei, d + i) for i in range(k + 1)) <= k),
+                    "consecutive days",
+                )
+        if rules.weekly_rest_minutes is not None:
+            need = rules.weekly_rest_minutes - DAY
+            for w in range(problem.weeks):
+                witnesses = []
+                for d in range(7 * w, 7 * w + 7):
+                    r = m.NewBoolVar(f"rest_{ei}_{d}")
+                    witnesses.append(r)
+                    m.Add(working(ei, d) == 0).OnlyEnforceIf(r)
+                    # tail: minutes from the previous day's shift end to this
+                    # midnight (a full day if none starts then: a shift from
+                    # two days back ends by 11:45 yesterday, >= 12 h before).
+                    tail = DAY - sum(
+                        (templates[si].start_minute + templates[si].length_minutes) * v
+                        for si, v in (shifts(ei, d - 1) if d > 0 else [])
+                    )
+                    nxt = shifts(ei, d + 1) if d + 1 < days else []
+                    head = sum(
+                        templates[si].start_minute * v for si, v in nxt
+                    ) + DAY * (1 - sum(v for _, v in nxt))
+                    m.Add(tail >= 0).OnlyEnforceIf(r)
+                    m.Add(tail + head >= need).OnlyEnforceIf(r)
+                family(m.AddBoolOr(witnesses), "weekly rest")
+        nights_total = []
+        for w in range(problem.weeks):
+            week_nights = [
+                v
+                for d in range(7 * w, 7 * w + 7)
+                for si, v in shifts(ei, d)
+                if night[si]
+            ]
+            nights_total.extend(week_nights)
+            if rules.max_nights_per_week is not None and week_nights:
+                family(
+                    m.Add(sum(week_nights) <= rules.max_nights_per_week),
+                    "night shifts",
+                )
+        if rules.max_weekends is not None:
+            saturdays: dict[date, list[int]] = defaultdict(list)
+            for d in weekend_days:
+                sat = dates[d] - timedelta(days=dates[d].weekday() - 5)
+                saturdays[sat].append(d)
+            flags = []
+            for sat, ds in saturdays.items():
+                f = m.NewBoolVar(f"weekend_{ei}_{sat}")
+                for d in ds:
+                    m.Add(working(ei, d) <= f)
+                flags.append(f)
+            family(m.Add(sum(flags) <= rules.max_weekends), "weekends")
+        # Rule 6 and the hours-fairness term.
+        mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
+        for w in range(problem.weeks):
+            minutes = sum(
+                templates[si].length_minutes * v
+                for d in range(7 * w, 7 * w + 7)
+                for si, v in shifts(ei, d)
+            )
+            family(m.Add(minutes >= _week_minimum(problem, e, w)), "contract hours")
+            family(m.Add(minutes <= e.max_minutes_per_week), "contract hours")
+            dev = m.NewIntVar(0, 7 * DAY // grid, f"dev_{ei}_{w}")
+            m.Add(dev * grid >= minutes - mid * grid)
+            m.Add(dev * grid >= mid * grid - minutes)
+            deviations.append(dev)
+        wk = m.NewIntVar(0, len(weekend_days), f"wkd_{ei}")
+        m.Add(wk == sum(working(ei, d) for d in weekend_days))
+        weekend_count.append(wk)
+        nc = m.NewIntVar(0, days, f"nights_{ei}")
+        m.Add(nc == sum(nights_total))
+        night_count.append(nc)
+        for d in range(days):
+            for si, v in shifts(ei, d):
+                if (
+                    templates[si].name in e.avoid_shifts
+                    or dates[d] in e.wanted_days_off
+                ):
+                    preference_terms.append(v)
+
+    # Groups of employees with the same demanded skills.
+    demanded = set(problem.demand)
+    by_skills: dict[frozenset[str], list[int]] = defaultdict(list)
+    for ei, e in enumerate(employees):
+        by_skills[frozenset(e.skills & demanded)].append(ei)
+    groups = sorted(by_skills.items(), key=lambda kv: sorted(kv[0]))
+    n = problem.intervals
+    staffed_terms: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(n)]
+    group_terms: list[list[list[tuple[int, cp_model.IntVar]]]] = []
+    break_vars: dict[
+        tuple[int, int, int], list[list[tuple[int, int, cp_model.IntVar]]]
+    ] = {}
+    for gi, (_, members) in enumerate(groups):
+        terms: list[list[tuple[int, cp_model.IntVar]]] = [[] for _ in range(n)]
+        for d in range(days):
+            for si, t in enumerate(templates):
+                vs = [x[ei, d, si] for ei in members if (ei, d, si) in x]
+                if not vs:
+                    continue
+                y = m.NewIntVar(0, len(vs), f"y_{gi}_{d}_{si}")
+                m.Add(y == sum(vs))
+                for i in _covers(problem, d, t):
+                    terms[i].append((1, y))
+                per_rule = []
+                for b in problem.breaks:
+                    if t.length_minutes < b.min_shift_minutes:
+                        continue
+                    options = []
+                    for length in sorted(set(b.lengths)):
+                        for off in range(
+                            b.earliest_offset, b.latest_end_offset - length + 1, grid
+                        ):
+                            c = m.NewIntVar(0, len(vs), f"b_{gi}_{d}_{si}_{off}")
+                            options.append((off, length, c))
+                            first = (d * DAY + t.start_minute + off) // grid
+                            for i in range(first, min(first + length // grid, n)):
+                                terms[i].append((-1, c))
+                    m.Add(sum(c for _, _, c in options) == y)
+                    per_rule.append(options)
+                break_vars[gi, d, si] = per_rule
+        group_terms.append(terms)
+        for i in range(n):
+            staffed_terms[i].extend(terms[i])
+
+    z: dict[tuple[int, str, int], cp_model.IntVar] = {}
+    under: list[cp_model.IntVar] = []
+    over: list[cp_model.IntVar] = []
+    staffed: list[cp_model.LinearExprT] = []
+    skills = sorted(demanded)
+    for i in range(n):
+        covered: list[cp_model.LinearExprT] = []
+        allocated: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for q in skills:
+            req = int(problem.demand[q][i])
+            if req == 0:
+                continue
+            zs = []
+            for gi, (gs, members) in enumerate(groups):
+                if q in gs and group_terms[gi][i]:
+                    v = m.NewIntVar(0, min(req, len(members)), f"z_{gi}_{q}_{i}")
+                    z[gi, q, i] = v
+                    zs.append(v)
+                    allocated[gi].append(v)
+            u = m.NewIntVar(0, req, f"under_{q}_{i}")
+            m.Add(sum(zs) + u == req)
+            if problem.full_coverage_required:
+                family(m.Add(u == 0), "full coverage")
+            under.append(u)
+            covered.append(req - u)
+        for gi, zs in allocated.items():
+            m.Add(sum(zs) <= sum(c * v for c, v in group_terms[gi][i]))
+        total = sum(c * v for c, v in staffed_terms[i])
+        staffed.append(total)
+        if staffed_terms[i]:
+            o = m.NewIntVar(0, len(employees), f"over_{i}")
+            m.Add(o >= total - sum(covered))
+            over.append(o)
+
+    def spread(values: list[cp_model.IntVar], name: str) -> cp_model.LinearExprT:
+        if not values:
+            return 0
+        hi = m.NewIntVar(0, days, f"{name}_max")
+        lo = m.NewIntVar(0, days, f"{name}_min")
+        m.AddMaxEquality(hi, values)
+        m.AddMinEquality(lo, values)
+        return hi - lo
+
+    parts: dict[str, cp_model.LinearExprT] = {
+        "under_coverage": sum(under),
+        "over_coverage": sum(over),
+        "weekend_spread": spread(weekend_count, "weekend"),
+        "night_spread": spread(night_count, "night"),
+        "hours_deviation": sum(deviations),
+        "preference_penalty": sum(preference_terms),
+    }
+    w_under, w_over = _weights(problem)
+    m.Minimize(
+        w_under * parts["under_coverage"]
+        + w_over * parts["over_coverage"]
+        + parts["weekend_spread"]
+        + parts["night_spread"]
+        + parts["hours_deviation"]
+        + parts["preference_penalty"]
+    )
+    if diagnose:
+        m.AddAssumptions(list(lits.values()))
+    return _Model(m, x, groups, break_vars, z, staffed, under, over, parts, lits)
+
+
+# ----------------------------------------------------------------- solve
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Report progress and stop on request, keeping the best solution."""
+
+    def __init__(
+        self,
+        under: list[cp_model.IntVar],
+        progress: Callable[[SolveProgress], None] | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> None:
+        super().__init__()
+        self._under = under
+        self._progress = progress
+        self._should_stop = should_stop
+        self.solutions = 0
+        self.stopped = False
+
+    def on_solution_callback(self) -> None:
+        """Called by CP-SAT on each improving solution."""
+        self.solutions += 1
+        if self._progress is not None:
+            self._progress(
+                SolveProgress(
+                    solutions=self.solutions,
+                    seconds=self.WallTime(),
+                    objective=self.ObjectiveValue(),
+                    bound=self.BestObjectiveBound(),
+                    under_coverage=sum(self.Value(u) for u in self._under),
+                )
+            )
+        if self._should_stop is not None and self._should_stop():
+            self.stopped = True
+            self.StopSearch()
+
+
+def _solver(time_limit: float, num_workers: int, random_seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = num_workers
+    solver.parameters.random_seed = random_seed
+    return solver
+
+
+def _diagnose(
+    problem: ScheduleProblem, time_limit: float, random_seed: int
+) -> ScheduleInfeasible:
+    """Name the rule families CP-SAT finds sufficient for infeasibility."""
+    built = _build(problem, diagnose=True)
+    # Cores over assumptions come from the sequential search.
+    solver = _solver(time_limit, 1, random_seed)
+    status = solver.Solve(built.model)
+    if status != cp_model.INFEASIBLE:
+        return ScheduleInfeasible(["no schedule found; rule conflict not isolated"])
+    core = set(solver.SufficientAssumptionsForInfeasibility())
+    names = [f for f, lit in built.assumptions.items() if lit.Index() in core]
+    return ScheduleInfeasible(
+        [f"the rules {', '.join(names)} cannot all hold together"]
+        if names
+        else ["the input is infeasible"]
+    )
+
+
+def solve_schedule(
+    problem: ScheduleProblem,
+    *,
+    time_limit: float = 30.0,
+    num_workers: int = 8,
+    random_seed: int = 0,
+    progress: Callable[[SolveProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Schedule:
+    """Solve the roster; return the best schedule found.
+
+    ``progress`` receives a :class:`SolveProgress` on every improving
+    solution; ``should_stop`` is asked after each and, when it returns
+    True, the search stops with that schedule (``Schedule.stopped``).
+    Raises :class:`ScheduleInfeasible` naming the violated rules (before
+    solving where a direct check exists), :class:`ScheduleNotFound` if no
+    schedule was found within ``time_limit`` seconds, ValueError for
+    malformed input.
+    """
+    messages = check_problem(problem)
+    warnings: tuple[str, ...] = ()
+    if messages:
+        raise ScheduleInfeasible(messages)
+    if not problem.full_coverage_required:
+        shortfall = ScheduleProblem(
+            problem.start,
+            problem.weeks,
+            problem.demand,
+            problem.employees,
+            problem.templates,
+            problem.breaks,
+            problem.rules,
+            problem.interval_minutes,
+            full_coverage_required=True,
+        )
+        warnings = tuple(_coverage_shortfalls(shortfall))
+    built = _build(problem, diagnose=False)
+    solver = _solver(time_limit, num_workers, random_seed)
+    callback = _Callback(built.under, progress, should_stop)
+    status = solver.Solve(built.model, callback)
+    if status == cp_model.INFEASIBLE:
+        raise _diagnose(problem, time_limit, random_seed)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise ScheduleNotFound(
+            f"no schedule found within {time_limit:g} s ({solver.StatusName(status)})"
+        )
+    return _read(problem, built, solver, status, callback.stopped, warnings)
+
+
+def _read(
+    problem: ScheduleProblem,
+    built: _Model,
+    solver: cp_model.CpSolver,
+    status: int,
+    stopped: bool,
+    warnings: tuple[str, ...],
+) -> Schedule:
+    """Turn solver values into named assignments, coverage and parts."""
+    templates = list(problem.templates)
+    chosen: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for (ei, d, si), v in built.x.items():
+        if solver.BooleanValue(v):
+            chosen[d, si].append(ei)
+    breaks_of: dict[int, dict[tuple[int, int], list[BreakPlacement]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    employees = list(problem.employees)
+    for gi, (_, members) in enumerate(built.groups):
+        member_set = set(members)
+        for (g, d, si), per_rule in built.breaks.items():
+            if g != gi:
+                continue
+            on = [ei for ei in chosen.get((d, si), []) if ei in member_set]
+            start = d * DAY + templates[si].start_minute
+            for rule, options in zip(
+                [
+                    b
+                    for b in problem.breaks
+                    if templates[si].length_minutes >= b.min_shift_minutes
+                ],
+                per_rule,
+                strict=True,
+            ):
+                queue = list(on)
+                for off, length, c in options:
+                    for _ in range(solver.Value(c)):
+                        ei = queue.pop()
+                        breaks_of[ei][d, si].append(
+                            BreakPlacement(rule.name, start + off, start + off + length)
+                        )
+                assert not queue, "break counts sum to the shift's head count"
+    assignments = []
+    for (d, si), eis in sorted(chosen.items()):
+        t = templates[si]
+        for ei in eis:
+            start = d * DAY + t.start_minute
+            assignments.append(
+                Assignment(
+                    employee=employees[ei].name,
+                    day=d,
+                    template=t.name,
+                    start=start,
+                    end=start + t.length_minutes,
+                    breaks=tuple(sorted(breaks_of[ei][d, si], key=lambda b: b.start)),
+                )
+            )
+    assignments.sort(key=lambda a: (a.employee, a.start))
+    coverage: dict[str, list[int]] = {
+        q: [0] * problem.intervals for q in problem.demand
+    }
+    for (_, q, i), v in built.z.items():
+        coverage[q][i] += solver.Value(v)
+    parts = {k: int(solver.Value(v)) for k, v in built.parts.items()}
+    return Schedule(
+        assignments=tuple(assignments),
+        coverage={q: tuple(v) for q, v in coverage.items()},
+        staffed=tuple(int(solver.Value(s)) for s in built.staffed),
+        objective=ObjectiveParts(**parts),
+        optimal=status == cp_model.OPTIMAL,
+        stopped=stopped,
+        bound=solver.BestObjectiveBound(),
+        warnings=warnings,
+    )
+
+
+# -------------------------------------------------------------- LP bound
+
+
+def coverage_lp_bound(problem: ScheduleProblem) -> float:
+    """Return the LP lower bound on under-coverage (agent-intervals).
+
+    The linear relaxation of the CP-SAT model (integrality dropped, and with
+    it the enforced weekly-rest and max/min rows, which only tighten),
+    minimising under-coverage alone, solved with GLOP. No schedule can miss
+    fewer agent-intervals than this.
+    """
+    _validate_shape(problem)
+    built = _build(problem, diagnose=False)
+    proto = built.model.Proto()
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    assert lp is not None, "GLOP ships with OR-Tools"
+    # The proto's repeated fields do not index from the end: copy first.
+    domains = [list(v.domain) for v in proto.variables]
+    lp_vars = [lp.NumVar(float(d[0]), float(d[-1]), "") for d in domains]
+
+    def term(ref: int, coef: int) -> tuple[pywraplp.Variable, float, float]:
+        # A negative reference is the negation 1 - x of variable -ref - 1.
+        if ref >= 0:
+            return lp_vars[ref], float(coef), 0.0
+        return lp_vars[-ref - 1], -float(coef), float(coef)
+
+    inf = lp.infinity()
+    for ct in proto.constraints:
+        if ct.enforcement_literal:
+            continue
+        if ct.has_linear():
+            domain = list(ct.linear.domain)
+            lo, hi = domain[0], domain[-1]
+            row = lp.RowConstraint(-inf, inf, "")
+            shift = 0.0
+            for ref, coef in zip(ct.linear.vars, ct.linear.coeffs, strict=True):
+                var, c, k = term(ref, coef)
+                row.SetCoefficient(var, row.GetCoefficient(var) + c)
+                shift += k
+            row.SetBounds(
+                -inf if lo <= cp_model.INT_MIN else lo - shift,
+                inf if hi >= cp_model.INT_MAX else hi - shift,
+            )
+        for kind in ("at_most_one", "exactly_one", "bool_or"):
+            if not getattr(ct, f"has_{kind}")():
+                continue
+            lits = getattr(ct, kind).literals
+            row = lp.RowConstraint(-inf, inf, "")
+            shift = 0.0
+            for ref in lits:
+                var, c, k = term(ref, 1)
+                row.SetCoefficient(var, row.GetCoefficient(var) + c)
+                shift += k
+            lo_b = 1.0 - shift if kind != "at_most_one" else -inf
+            hi_b = 1.0 - shift if kind != "bool_or" else inf
+            row.SetBounds(lo_b, hi_b)
+    objective = lp.Objective()
+    for u in built.under:
+        objective.SetCoefficient(lp_vars[u.Index()], 1.0)
+    objective.SetMinimization()
+    status = lp.Solve()
+    assert status == pywraplp.Solver.OPTIMAL, "the relaxation is feasible and bounded"
+    return float(objective.Value())
