@@ -33,7 +33,9 @@ Rules this module guarantees
      (``assignee_id`` None, ``department_id`` set) holds it. No result.
    * ``DEFERRED_ANSWER``: the specialist owes the citizen an answer:
      ``assignee_id`` (the responsible person) and ``due`` are always set.
-     ``due`` was not in the past when it was set.
+     ``due`` was not in the past when it was set or, for an approved
+     extension, when it was requested (an approver deciding late may move
+     the date to a day already gone; the timers then treat it as overdue).
    * ``UNDER_REVIEW``: a deferred answer's result awaits approval:
      ``result`` and ``comment`` are non-blank; ``assignee_id`` and ``due``
      are kept so a return for rework restores the promise.

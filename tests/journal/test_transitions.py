@@ -610,6 +610,14 @@ def test_deciding_without_a_pending_request_is_refused() -> None:
     )
 
 
+def test_an_extension_approved_late_still_moves_the_due_date() -> None:
+    # The date was checked when requested; the approver's delay is no reason
+    # to lose the request. The contact is simply overdue afterwards.
+    new, _effects = _apply(PENDING, ApproveExtension(), today=LATER + timedelta(1))
+    assert new.due == LATER
+    assert new.extension is None
+
+
 def test_rejecting_an_extension_needs_a_reason() -> None:
     _refused(PENDING, RejectExtension(""), "Say why the extension is rejected")
 
@@ -865,7 +873,8 @@ def test_random_sequences_keep_every_rule(data: st.DataObject, length: int) -> N
             if isinstance(effect, Notify):
                 assert effect.user_id != actor
         if new.due is not None and new.due != before.due:
-            # A due date is only ever set to a day not in the past (rule 4).
+            # A due date is set to a day not in the past; an extension was
+            # checked when requested, not when approved (rule 4).
             assert new.due >= today or act.name is ActName.APPROVE_EXTENSION
         _check_invariants(new)
         state = new
