@@ -30,3 +30,13 @@ class VerificationStatus(models.TextChoices):
     PENDING = "pending", _("In progress")
     PASSED = "passed", _("Authenticated")
     FAILED = "failed", _("Failed")
+
+
+class ConsentKind(models.TextChoices):
+    """What a person agreed to (and may withdraw)."""
+
+    SMS = "sms", _("Messages by SMS")
+    EMAIL = "email", _("Messages by e-mail")
+    SURVEYS = "surveys", _("Satisfaction surveys")
+    RECORDING = "recording", _("Recording of calls")
+    OUTBOUND = "outbound", _("Informing calls")

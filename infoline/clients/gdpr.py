@@ -86,6 +86,15 @@ def export_person(user: User, person: Person) -> dict[str, Any]:
             }
             for r in Representative.objects.filter(person=person)
         ],
+        "consents": [
+            {
+                "kind": c.kind,
+                "given_at": iso(c.given_at),
+                "source": c.source,
+                "withdrawn_at": iso(c.withdrawn_at),
+            }
+            for c in person.consents.all()
+        ],
         "represents": [
             r.person_id for r in Representative.objects.filter(agent=person)
         ],
@@ -207,6 +216,7 @@ def anonymise_person(person: Person, *, reason: str) -> None:
     with transaction.atomic():
         PersonPhone.objects.filter(person=person).delete()
         PersonAnswer.objects.filter(person=person).delete()
+        person.consents.all().delete()
         Representative.objects.filter(person=person).delete()
         Representative.objects.filter(agent=person).delete()
         Contact.objects.filter(person=person).update(phone="", summary="")

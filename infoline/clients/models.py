@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from infoline.accounts.validators import normalize_phone
-from infoline.clients.choices import DataCategory, QuestionKind, Sex, VerificationStatus
+from infoline.clients.choices import (
+    ConsentKind,
+    DataCategory,
+    QuestionKind,
+    Sex,
+    VerificationStatus,
+)
 from infoline.lib.text import fold
 
 
@@ -169,6 +175,43 @@ class PersonPhone(models.Model):
             self.number = normalize_phone(self.number)
         except ValidationError as exc:
             raise ValidationError({"number": exc}) from None
+
+
+class Consent(models.Model):
+    """A consent the person gave, with when and how; withdrawing keeps the record."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="consents",
+    )
+    kind = models.CharField(_("consent"), max_length=20, choices=ConsentKind.choices)
+    given_at = models.DateTimeField(_("given"))
+    source = models.CharField(_("how it was given"), max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["person", "kind", "-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.kind}"
+
+    def clean(self) -> None:
+        if self.withdrawn_at and self.given_at and self.withdrawn_at < self.given_at:
+            raise ValidationError(
+                {
+                    "withdrawn_at": gettext(
+                        "A consent cannot be withdrawn before it was given."
+                    )
+                }
+            )
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class Representative(models.Model):

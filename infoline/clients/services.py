@@ -430,7 +430,7 @@ FIELDS_BY_CATEGORY: dict[str, list[str]] = {
     DataCategory.IDENTITY: ["identity_code", "birth_date"],
     DataCategory.CONTACT_DETAILS: ["address", "postal_code", "email", "phones"],
     DataCategory.ESERVICE: ["eservice_login"],
-    DataCategory.CASE: ["registered_on", "last_office"],
+    DataCategory.CASE: ["registered_on", "last_office", "consents"],
 }
 
 
@@ -473,6 +473,12 @@ def disclose(user: User, person: Person, contact: Contact | None) -> PersonCard:
 def _value(person: Person, name: str) -> Any:
     if name == "phones":
         return [p.number for p in person.phones.all()]
+    if name == "consents":
+        return sorted(
+            str(c.get_kind_display())
+            for c in person.consents.all()
+            if c.withdrawn_at is None
+        )
     if name == "last_office":
         return str(person.last_office) if person.last_office_id else ""
     value = getattr(person, name)
@@ -603,3 +609,49 @@ def register_person(
     contact.person = person
     contact.save(update_fields=["person"])
     return person
+
+
+@transaction.atomic
+def set_consent(
+    user: User, contact: Contact, kind: str, *, given: bool, source: str = ""
+) -> Any:
+    """Record a consent the authenticated caller gives, or withdraw it.
+
+    Withdrawing keeps the record with its withdrawal time (proof of both).
+    """
+    from infoline.clients.choices import ConsentKind
+    from infoline.clients.models import Consent
+
+    person = contact.person
+    caller = authenticated_caller(contact)
+    if (
+        person is None
+        or contact.agent_id != user.pk
+        or caller is None
+        or caller.pk != person.pk
+    ):
+        raise ValidationError(
+            _(
+                "Consents are recorded only for the authenticated caller of your open contact."
+            )
+        )
+    if kind not in ConsentKind.values:
+        raise ValidationError(_("Unknown consent."))
+    now = timezone.now()
+    current = Consent.objects.filter(
+        person=person, kind=kind, withdrawn_at__isnull=True
+    ).first()
+    if given:
+        if current is not None:
+            return current
+        return Consent.objects.create(
+            person=person,
+            kind=kind,
+            given_at=now,
+            source=source or f"phone, contact #{contact.pk}, {user.get_username()}",
+        )
+    if current is None:
+        raise ValidationError(_("There is no such consent to withdraw."))
+    current.withdrawn_at = now
+    current.save(update_fields=["withdrawn_at"])
+    return current

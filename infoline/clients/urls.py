@@ -53,3 +53,4 @@ urlpatterns += [
 urlpatterns += [
     path("caller/<int:pk>/new-person/", views.register_person, name="register-person"),
 ]
+urlpatterns += [path("caller/<int:pk>/consent/", views.consent, name="consent")]

@@ -14,7 +14,7 @@ from infoline.accounts.permissions import has_action, require_action
 from infoline.accounts.validators import normalize_phone
 from infoline.clients import services
 from infoline.clients.access import access_contact, access_person
-from infoline.clients.choices import VerificationStatus
+from infoline.clients.choices import ConsentKind, VerificationStatus
 from infoline.clients.forms import (
     AnswerForm,
     CallerSearchForm,
@@ -103,6 +103,7 @@ def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, obj
         "answer_form": AnswerForm(),
         "override_form": OverrideForm(),
         "may_override": has_action(request.user, "clients.override"),
+        "consent_kinds": ConsentKind.choices,
         "new_person_form": _new_person_form(),
         "failed_recently": services.failed_attempts(person) if person else 0,
     }
@@ -437,4 +438,20 @@ def register_person(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The caller is entered into the registry."))
     else:
         messages.error(request, _("Give at least the first and last name."))
+    return redirect("clients:card", contact.pk)
+
+
+@require_POST
+@require_action("clients.search")
+def consent(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    contact = access_contact(request.user, pk)
+    try:
+        services.set_consent(
+            request.user,
+            contact,
+            request.POST.get("kind", ""),
+            given=request.POST.get("given") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("clients:card", contact.pk)

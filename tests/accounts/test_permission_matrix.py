@@ -56,6 +56,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:close": ("POST", "clients.search", "contact"),
     "clients:login-reminder": ("POST", "clients.search", "contact"),
     "clients:register-person": ("POST", "clients.search", "contact"),
+    "clients:consent": ("POST", "clients.search", "contact"),
     "clients:privacy": ("GET", "privacy.audit", None),
     "clients:person-access": ("GET", "privacy.audit", "person_id"),
     "clients:employee-access": ("GET", "privacy.audit", "user_id"),

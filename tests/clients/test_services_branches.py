@@ -249,3 +249,49 @@ def test_remaining_edges(agent_a: User, person: Person) -> None:
     assert response.status_code == 404
     contact.refresh_from_db()
     assert contact.person is None
+
+
+def test_consents_are_given_and_withdrawn_only_for_the_authenticated_caller(
+    agent_a: User, person: Person
+) -> None:
+    from infoline.clients.models import Consent, Verification
+    from tests.conftest import verified_client
+
+    contact = _contact(agent_a, person)
+    client = verified_client(agent_a)
+    refused = client.post(
+        f"/caller/{contact.pk}/consent/", {"kind": "sms", "given": "1"}, follow=True
+    )
+    assert (
+        "Consents are recorded only for the authenticated caller"
+        in refused.content.decode()
+    )
+    assert not Consent.objects.exists()
+    Verification.objects.create(
+        contact=contact, person=person, agent=agent_a, status="passed"
+    )
+    client.post(f"/caller/{contact.pk}/consent/", {"kind": "sms", "given": "1"})
+    client.post(
+        f"/caller/{contact.pk}/consent/", {"kind": "sms", "given": "1"}
+    )  # idempotent
+    assert (
+        Consent.objects.filter(
+            person=person, kind="sms", withdrawn_at__isnull=True
+        ).count()
+        == 1
+    )
+    page = client.get(f"/caller/{contact.pk}/").content.decode()
+    assert "Messages by SMS" in page
+    client.post(f"/caller/{contact.pk}/consent/", {"kind": "sms", "given": "0"})
+    consent = Consent.objects.get()
+    assert consent.withdrawn_at is not None  # withdrawn, and the record of it kept
+    again = client.post(
+        f"/caller/{contact.pk}/consent/", {"kind": "sms", "given": "0"}, follow=True
+    )
+    assert "There is no such consent to withdraw." in again.content.decode()
+    bad = client.post(
+        f"/caller/{contact.pk}/consent/",
+        {"kind": "telepathy", "given": "1"},
+        follow=True,
+    )
+    assert "Unknown consent." in bad.content.decode()
