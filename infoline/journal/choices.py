@@ -11,5 +11,9 @@ class Channel(models.TextChoices):
 
 
 class ContactStatus(models.TextChoices):
+    """Lifecycle of a contact (J6); legal moves are the table in ``transitions.py``."""
+
     IN_WORK = "in_work", _("In work")
+    DEFERRED_ANSWER = "deferred_answer", _("Deferred answer")
+    UNDER_REVIEW = "under_review", _("Under review")
     CLOSED = "closed", _("Closed")

@@ -295,3 +295,10 @@ def test_consents_are_given_and_withdrawn_only_for_the_authenticated_caller(
         follow=True,
     )
     assert "Unknown consent." in bad.content.decode()
+
+
+def test_contact_statuses_match_the_transition_table() -> None:
+    from infoline.journal.choices import ContactStatus
+    from infoline.journal.transitions import Status
+
+    assert set(ContactStatus.values) == {status.value for status in Status}
