@@ -231,11 +231,24 @@ def override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_action("clients.search")
 def close_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Close the contact with its result and comment (J6: both required)."""
+    from infoline.journal import transitions as t
+    from infoline.journal.services import perform_act
+
     contact = access_contact(request.user, pk)
-    if contact.is_open:
-        contact.status = ContactStatus.CLOSED
-        contact.closed_at = timezone.now()
-        contact.save(update_fields=["status", "closed_at"])
+    try:
+        perform_act(
+            request.user,
+            contact,
+            t.Close(
+                result=request.POST.get("result", ""),
+                comment=request.POST.get("comment", ""),
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("clients:card", contact.pk)
+    messages.success(request, _("The contact is closed."))
     return redirect("clients:start")
 
 

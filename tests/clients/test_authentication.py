@@ -195,7 +195,14 @@ def test_authentication_expires_with_the_contact(
     client = verified_client(agent_a)
     contact = _contact(agent_a)
     _authenticate(client, contact, person)
-    client.post(f"/caller/{contact.pk}/close/")
+    refused = client.post(f"/caller/{contact.pk}/close/", follow=True)
+    assert "result" in refused.content.decode().lower()
+    contact.refresh_from_db()
+    assert contact.is_open  # a contact closes only with its result and comment (J6)
+    client.post(
+        f"/caller/{contact.pk}/close/",
+        {"result": "Explained the benefit rules", "comment": "No follow-up needed"},
+    )
     assert MARKERS["address"] not in _page(client, contact)
     # A new contact needs a new authentication.
     other = _contact(agent_a)
