@@ -61,9 +61,7 @@ def search_directory(query: str, limit: int = SEARCH_LIMIT) -> list[Employee]:
     tokens = search_tokens(query)
     if not tokens:
         return []
-    condition = Q()
-    for token in tokens:
-        condition &= Q(search_text__contains=token)
+    condition = _every_token(tokens)
     digits = query.strip()
     if digits.isdigit():
         condition |= Q(extension__startswith=digits)
@@ -82,10 +80,15 @@ def search_institutions(
     tokens = search_tokens(query)
     if not tokens:
         return []
+    return list(ExternalInstitution.objects.filter(_every_token(tokens))[:limit])
+
+
+def _every_token(tokens: list[str]) -> Q:
+    """Every folded word must occur in the row's folded ``search_text``."""
     condition = Q()
     for token in tokens:
         condition &= Q(search_text__contains=token)
-    return list(ExternalInstitution.objects.filter(condition)[:limit])
+    return condition
 
 
 @dataclass(frozen=True)
