@@ -615,8 +615,9 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
             family(m.Add(minutes >= _week_minimum(problem, e, w)), "contract hours")
             family(m.Add(minutes <= e.max_minutes_per_week), "contract hours")
             dev = m.NewIntVar(0, 7 * DAY // grid, f"dev_{ei}_{w}")
-            m.Add(dev * grid >= minutes - mid * grid)
-            m.Add(dev * grid >= mid * grid - minutes)
+            diff = m.NewIntVar(-7 * DAY // grid, 7 * DAY // grid, f"diff_{ei}_{w}")
+            m.Add(diff * grid == minutes - mid * grid)
+            m.AddAbsEquality(dev, diff)
             deviations.append(dev)
         wk = m.NewIntVar(0, len(weekend_days), f"wkd_{ei}")
         m.Add(wk == sum(working(ei, d) for d in weekend_days))
@@ -707,7 +708,8 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
         staffed.append(total)
         if staffed_terms[i]:
             o = m.NewIntVar(0, len(employees), f"over_{i}")
-            m.Add(o >= total - sum(covered))
+            # Equality, not >=: an interrupted search reports exact parts.
+            m.Add(o == total - sum(covered))
             over.append(o)
 
     def spread(values: list[cp_model.IntVar], name: str) -> cp_model.LinearExprT:
@@ -789,15 +791,30 @@ def _solver(time_limit: float, num_workers: int, random_seed: int) -> cp_model.C
 def _diagnose(
     problem: ScheduleProblem, time_limit: float, random_seed: int
 ) -> ScheduleInfeasible:
-    """Name the rule families CP-SAT finds sufficient for infeasibility."""
+    """Name a minimal set of rule families that cannot hold together.
+
+    CP-SAT's ``SufficientAssumptionsForInfeasibility`` gives a core that
+    presolve may leave as large as all families; each family is then
+    dropped in turn and kept out if the rest stays infeasible, which
+    leaves an irreducible set (deletion filter).
+    """
     built = _build(problem, diagnose=True)
     # Cores over assumptions come from the sequential search.
     solver = _solver(time_limit, 1, random_seed)
-    status = solver.Solve(built.model)
-    if status != cp_model.INFEASIBLE:
+
+    def infeasible(families: list[str]) -> bool:
+        built.model.ClearAssumptions()
+        built.model.AddAssumptions([built.assumptions[f] for f in families])
+        return solver.Solve(built.model) == cp_model.INFEASIBLE
+
+    if not infeasible(list(FAMILIES)):
         return ScheduleInfeasible(["no schedule found; rule conflict not isolated"])
     core = set(solver.SufficientAssumptionsForInfeasibility())
     names = [f for f, lit in built.assumptions.items() if lit.Index() in core]
+    for name in list(names):
+        rest = [f for f in names if f != name]
+        if infeasible(rest):
+            names = rest
     return ScheduleInfeasible(
         [f"the rules {', '.join(names)} cannot all hold together"]
         if names
