@@ -717,6 +717,8 @@ class _Inserter:
         self.statements: dict[int, str] = {}
 
     def insert(self, rows: list[dict[str, Any]]) -> list[int]:
+        if connection.vendor == "postgresql":
+            return self.copy(rows)
         ids: list[int] = []
         per_statement = self.per_statement if self.fast else 1
         meta = self.model._meta
@@ -731,6 +733,34 @@ class _Inserter:
                         connection.ops.last_insert_id(
                             cursor, meta.db_table, str(meta.pk.column)
                         )
+                    )
+        return ids
+
+    def copy(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert with COPY on PostgreSQL, the ids drawn from the sequence first.
+
+        psycopg parses a statement with thousands of placeholders anew each
+        time, which made the multi-row INSERT take 8.7 minutes for 1,000,000
+        persons. COPY with ids taken from the column's own sequence writes
+        the same rows without that cost.
+        """
+        meta = self.model._meta
+        qn = connection.ops.quote_name
+        table, pk = meta.db_table, str(meta.pk.column)
+        columns = ", ".join(qn(c) for c in [pk, *(str(f.column) for f in self.fields)])
+        width = len(self.fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [qn(table), pk, len(rows)],
+            )
+            ids = [pk_value for (pk_value,) in cursor.fetchall()]
+            params = self.params(rows)
+            with cursor.cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
+                for index, pk_value in enumerate(ids):
+                    copy.write_row(
+                        [pk_value, *params[index * width : (index + 1) * width]]
                     )
         return ids
 
