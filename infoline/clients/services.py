@@ -257,7 +257,7 @@ def start_verification(
             ended_at=timezone.now(),
             answers={"identity_code": False},
         )
-        _after_failure(person)
+        _after_failure(person, agent)
         return failed
     candidates = [
         q
@@ -312,7 +312,7 @@ def answer_question(
         verification.ended_at = timezone.now()
     verification.save(update_fields=["answers", "status", "ended_at"])
     if not right:
-        _after_failure(verification.person)
+        _after_failure(verification.person, verification.agent)
     return verification
 
 
@@ -340,8 +340,11 @@ def ask_extra_question(verification: Verification) -> Verification:
     return verification
 
 
-def _after_failure(person: Person) -> None:
-    """Flag the person after repeated failures and tell the team leads (A2)."""
+def _after_failure(person: Person, agent: User) -> None:
+    """Flag the person after repeated failures and tell the team lead (A2).
+
+    The agent's own team lead is told; without one, every team lead.
+    """
     if failed_attempts(person) >= FAILED_ATTEMPTS_LIMIT and person.flagged_at is None:
         person.flagged_at = timezone.now()
         person.save(update_fields=["flagged_at"])
@@ -349,11 +352,15 @@ def _after_failure(person: Person) -> None:
 
         from infoline.accounts.choices import Role
 
-        leads = list(
-            User.objects.filter(role=Role.TEAM_LEAD, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
+        team_lead = agent.team.lead if agent.team is not None else None
+        if team_lead is not None and team_lead.is_active and team_lead.email:
+            leads = [team_lead.email]
+        else:
+            leads = list(
+                User.objects.filter(role=Role.TEAM_LEAD, is_active=True)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
         if leads:
             send_mail(
                 _("Possible impersonation: repeated failed authentication"),

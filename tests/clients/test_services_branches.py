@@ -302,3 +302,27 @@ def test_contact_statuses_match_the_transition_table() -> None:
     from infoline.journal.transitions import Status
 
     assert set(ContactStatus.values) == {status.value for status in Status}
+
+
+def test_the_agents_own_team_lead_is_told(
+    agent_a: User, team_lead: User, person: Person
+) -> None:
+    from django.core import mail
+
+    from infoline.accounts.choices import Role
+
+    other_lead = User.objects.create(
+        username="other_lead", role=Role.TEAM_LEAD, email="other@example.lt"
+    )
+    assert other_lead.email
+    team_lead.email = "lead-a@example.lt"
+    team_lead.save()
+    person.registered_on = datetime.date(2020, 5, 5)
+    person.save()
+    AuthQuestion.objects.create(kind=QuestionKind.REGISTERED_ON, text="Registered?")
+    AuthPolicy.objects.create(questions=1)
+    for _ in range(services.FAILED_ATTEMPTS_LIMIT):
+        contact = _contact(agent_a, person)
+        verification = services.start_verification(agent_a, contact, person, CODE)
+        services.answer_question(verification, verification.asked[0], "1999-01-01")
+    assert [m.to for m in mail.outbox] == [["lead-a@example.lt"]]
