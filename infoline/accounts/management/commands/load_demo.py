@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from infoline.accounts.demo import load_demo
 from infoline.clients.demo import load_demo_clients
+from infoline.lib.context import Actor, acting_as
 
 
 class Command(BaseCommand):
@@ -15,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
-        load_demo_clients()
+        with acting_as(Actor(via="command", reason="demo organisation")):
+            load_demo_clients()
         self.stdout.write("Demo logins, one per role:")
         for login in logins:
             self.stdout.write(
