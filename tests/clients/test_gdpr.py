@@ -110,3 +110,14 @@ def test_retention_anonymises_long_inactive_persons(agent_a: User) -> None:
     old.refresh_from_db()
     active.refresh_from_db()
     assert old.anonymised_at is not None and active.anonymised_at is None
+
+
+def test_retention_runs_as_a_background_task(agent_a: User) -> None:
+    from infoline.clients.tasks import apply_retention_task
+
+    with time_machine.travel(datetime.datetime(2010, 1, 1, tzinfo=datetime.UTC)):
+        old = _person()
+    result = apply_retention_task.enqueue(10)
+    assert result.return_value == 1
+    old.refresh_from_db()
+    assert old.anonymised_at is not None
