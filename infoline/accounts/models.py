@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from infoline.accounts.choices import AbsenceKind, LineKind, Role, SplitRule
 from infoline.accounts.validators import normalize_phone, validate_extension
-from infoline.lib.text import fold
+from infoline.lib.text import fold, fold_key
 
 if TYPE_CHECKING:
     from infoline.accounts.hours import Calendar
@@ -193,9 +193,15 @@ class CaseSplit(models.Model):
     def __str__(self) -> str:
         return f"{self.department}: {self.range_from}–{self.range_to} → {self.employee}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Stored as the keys ``services.case_key`` derives, whoever saves it.
+        self.range_from = fold_key(self.range_from)
+        self.range_to = fold_key(self.range_to)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        self.range_from = fold(self.range_from.strip())
-        self.range_to = fold(self.range_to.strip())
+        self.range_from = fold_key(self.range_from)
+        self.range_to = fold_key(self.range_to)
         if self.range_to < self.range_from:
             raise ValidationError(
                 {"range_to": gettext("The range ends before it starts.")}

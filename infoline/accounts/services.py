@@ -28,7 +28,7 @@ from infoline.accounts.models import (
 )
 from infoline.audit.choices import AuditAction
 from infoline.audit.services import record_event
-from infoline.lib.text import fold, search_tokens
+from infoline.lib.text import fold_key, search_tokens
 
 __all__ = [
     "SEARCH_LIMIT",
@@ -199,7 +199,7 @@ def case_key(
             raise ValidationError(
                 _("This department splits cases by identity code; give the code.")
             )
-        return fold(identity_code.strip())
+        return fold_key(identity_code)
     if rule == SplitRule.BIRTH_DIGITS:
         if birth_date is None:
             raise ValidationError(
@@ -211,13 +211,13 @@ def case_key(
             raise ValidationError(
                 _("This department splits cases by surname; give the surname.")
             )
-        return fold(surname.strip())
+        return fold_key(surname)
     if rule == SplitRule.POSTAL_CODE:
         if not postal_code.strip():
             raise ValidationError(
                 _("This department splits cases by postal code; give the postal code.")
             )
-        return fold(postal_code.replace(" ", "").replace("-", ""))
+        return fold_key(postal_code)
     raise ValidationError(_("This department does not split cases among employees."))
 
 

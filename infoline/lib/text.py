@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold", "search_tokens"]
+__all__ = ["fold", "fold_key", "search_tokens"]
 
 # Letters that do not decompose into a base letter plus a combining mark.
 _EXTRA = str.maketrans(
@@ -23,3 +23,8 @@ def fold(text: str) -> str:
 def search_tokens(query: str, limit: int = 6) -> list[str]:
     """Split a query into folded tokens, at most ``limit`` of them."""
     return [token for token in fold(query).split() if token][:limit]
+
+
+def fold_key(text: str) -> str:
+    """Fold and keep letters and digits only ("LT-44 280" → "lt44280"), for range keys."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())

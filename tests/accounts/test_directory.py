@@ -344,3 +344,45 @@ def test_admin_refuses_invalid_phone_and_stores_e164(
     )
     assert response.status_code == 302
     assert Employee.objects.get().direct_phone == "+37061234567"
+
+
+def test_who_handles_by_identity_range_and_postal_code(org: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+
+    kaunas = org["kaunas"]
+    CaseSplit.objects.all().delete()
+    kaunas.split_rule = SplitRule.IDENTITY_RANGE
+    kaunas.save()
+    CaseSplit.objects.create(
+        department=kaunas, employee=org["sarunas"], range_from="3", range_to="4"
+    )
+    CaseSplit.objects.create(
+        department=kaunas, employee=org["ona"], range_from="5", range_to="6"
+    )
+    assert who_handles(kaunas, identity_code="38703181745") == org["sarunas"]
+    assert who_handles(kaunas, identity_code="50001011234") == org["ona"]
+    kaunas.split_rule = SplitRule.POSTAL_CODE
+    kaunas.save()
+    CaseSplit.objects.all().delete()
+    CaseSplit.objects.create(
+        department=kaunas, employee=org["ona"], range_from="lt-44", range_to="lt-49"
+    )
+    split = CaseSplit(
+        department=kaunas, employee=org["sarunas"], range_from="LT-50", range_to="LT-40"
+    )
+    with pytest.raises(ValidationError, match="The range ends before it starts."):
+        split.full_clean()
+    overlapping = CaseSplit(
+        department=kaunas, employee=org["sarunas"], range_from="LT-48", range_to="LT-52"
+    )
+    with pytest.raises(ValidationError, match="The range overlaps lt44–lt49."):
+        overlapping.full_clean()
+    assert who_handles(kaunas, postal_code="LT-44280") == org["ona"]
+    assert who_handles(kaunas, postal_code="lt 47 100") == org["ona"]
+    assert who_handles(kaunas, postal_code="LT-50100") is None
+    kaunas.split_rule = ""
+    kaunas.save()
+    with pytest.raises(
+        ValidationError, match="This department does not split cases among employees."
+    ):
+        who_handles(kaunas, postal_code="LT-44280")
