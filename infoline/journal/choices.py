@@ -17,3 +17,13 @@ class ContactStatus(models.TextChoices):
     DEFERRED_ANSWER = "deferred_answer", _("Deferred answer")
     UNDER_REVIEW = "under_review", _("Under review")
     CLOSED = "closed", _("Closed")
+
+
+class ContactType(models.TextChoices):
+    """What the citizen came with (J2)."""
+
+    CONSULTATION = "consultation", _("Consultation")
+    COMPLAINT = "complaint", _("Complaint")
+    APPLICATION = "application", _("Application")
+    PROPOSAL = "proposal", _("Proposal")
+    GRATITUDE = "gratitude", _("Gratitude")

@@ -9,7 +9,69 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from infoline.journal.choices import Channel, ContactStatus
+from infoline.journal.choices import Channel, ContactStatus, ContactType
+from infoline.lib.text import fold
+
+
+class Topic(models.Model):
+    """A topic in the tree of one contact type (J2), found by keyword as agents type."""
+
+    type = models.CharField(_("type"), max_length=20, choices=ContactType.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["type", "name"]
+
+    def __str__(self) -> str:
+        return " › ".join(t.name for t in self.path())
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext
+
+        if self.parent is not None:
+            if self.parent.type != self.type:
+                raise ValidationError(
+                    {
+                        "parent": gettext(
+                            "A topic's parent must be of the same contact type."
+                        )
+                    }
+                )
+            node: Topic | None = self.parent
+            while node is not None:
+                if node.pk is not None and node.pk == self.pk:
+                    raise ValidationError(
+                        {"parent": gettext("A topic cannot be inside itself.")}
+                    )
+                node = node.parent
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        names = " ".join(t.name for t in self.path())
+        self.search_text = fold(f"{names} {self.keywords}")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def path(self) -> list[Topic]:
+        """The topic and its parents, from the top."""
+        chain: list[Topic] = [self]
+        node = self.parent
+        while node is not None:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
 
 
 class Contact(models.Model):
@@ -42,6 +104,17 @@ class Contact(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    type = models.CharField(
+        _("type"), max_length=20, choices=ContactType.choices, blank=True
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="contacts",
     )

@@ -10,9 +10,9 @@ from django.utils.translation import gettext
 from infoline.accounts.choices import Role
 from infoline.accounts.models import User
 from infoline.journal import transitions as t
-from infoline.journal.models import Contact, ContactHistory, Notification
+from infoline.journal.models import Contact, ContactHistory, Notification, Topic
 
-__all__ = ["perform_act", "state_of"]
+__all__ = ["perform_act", "search_topics", "state_of"]
 
 
 def state_of(contact: Contact) -> t.ContactState:
@@ -118,3 +118,24 @@ def perform_act(user: User, contact: Contact, act: t.Act) -> Contact:
         ]
     )
     return contact
+
+
+def search_topics(contact_type: str, query: str, limit: int = 15) -> list[Topic]:
+    """Topics of ``contact_type`` whose name, parents or keywords hold every word (J2).
+
+    Case and diacritics are ignored; an empty query lists the top-level topics.
+    """
+    from django.db.models import Q
+
+    from infoline.lib.text import search_tokens
+
+    topics = Topic.objects.filter(type=contact_type, active=True).select_related(
+        "parent__parent"
+    )
+    tokens = search_tokens(query)
+    if not tokens:
+        return list(topics.filter(parent__isnull=True)[:limit])
+    condition = Q()
+    for token in tokens:
+        condition &= Q(search_text__contains=token)
+    return list(topics.filter(condition)[:limit])
