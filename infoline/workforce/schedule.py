@@ -32,11 +32,15 @@ Objective, lexicographic: under-coverage (agent-intervals missing, over all
 skills) first, then over-coverage (staffed agents idle), then fairness
 (spread of weekend days and of night shifts between employees, deviation of
 weekly hours from the contract midpoint, in intervals) plus preferences
-(avoided templates worked, wanted days off worked). It is solved in one
-CP-SAT run with weights that make it exactly lexicographic: each weight
-exceeds the largest value all lower terms together can reach
-(:func:`_weights`). One run keeps a single progress stream and lets a
-stopped search return its best schedule.
+(avoided templates worked, wanted days off worked). It is solved in two
+CP-SAT stages: stage 1 minimises under-coverage alone (``STAGE_ONE_SHARE``
+of the time limit); stage 2 fixes under-coverage at most at stage 1's
+value and minimises over-coverage with a weight exceeding the largest
+value fairness and preferences can reach (:func:`_over_weight`), so the
+order is exactly lexicographic, starting from stage 1's schedule. A single
+weighted run was tried first: its coefficients (about 1e10) made CP-SAT's
+search several times slower on under-coverage, the term that matters most.
+A stop request in either stage returns the best schedule so far.
 
 Theory of operation. Boolean ``x[e, d, s]`` says employee ``e`` works
 template ``s`` starting on day ``d``. Employees with the same demanded
@@ -94,6 +98,11 @@ DAY = 1440
 # the witness day (23:45 + 12 h = 11:45 the next day).
 MAX_SHIFT_MINUTES = 720
 MAX_WEEKLY_REST = 2160
+# Share of the time limit for stage 1 (under-coverage); stage 2 gets the
+# rest, and all of it when stage 1 proves optimality early.
+STAGE_ONE_SHARE = 0.75
+# Share of the time limit for completing the greedy hint (stage 0).
+STAGE_ZERO_SHARE = 0.15
 FAMILIES = (
     "one shift per day",
     "leave",
@@ -250,8 +259,14 @@ class ObjectiveParts:
 
 @dataclass(frozen=True)
 class SolveProgress:
-    """One progress report: the solver's seconds, best objective and bound."""
+    """One progress report: the solver's seconds, best objective and bound.
 
+    Stage 1 minimises under-coverage (objective = agent-intervals missing);
+    stage 2 keeps it and minimises over-coverage, fairness and preferences.
+    ``seconds`` counts from the start of the stage.
+    """
+
+    stage: int
     solutions: int
     seconds: float
     objective: float
@@ -265,7 +280,8 @@ class Schedule:
 
     ``coverage`` maps each skill to agents allocated to it per interval;
     ``staffed`` counts agents working (not on a break) per interval.
-    ``optimal`` is True when CP-SAT proved optimality.
+    ``optimal`` is True when CP-SAT proved both stages optimal; ``bound``
+    is the proved lower bound on under-coverage (stage 1).
     """
 
     assignments: tuple[Assignment, ...]
@@ -468,25 +484,18 @@ class _Model:
     assumptions: dict[str, cp_model.IntVar]
 
 
-def _weights(problem: ScheduleProblem) -> tuple[int, int]:
-    """Return (under weight, over weight) making the objective lexicographic."""
+def _over_weight(problem: ScheduleProblem) -> int:
+    """Return the stage-2 weight of over-coverage that makes it dominate.
+
+    It exceeds the largest value fairness and preferences together can
+    reach: spreads are at most a day count each, hours deviation at most a
+    week's intervals per employee-week, preferences at most two per
+    employee-day.
+    """
     e = len(problem.employees)
     d = problem.days
-    longest = max(t.length_minutes for t in problem.templates)
-    # Largest reachable fairness + preference total: spreads are at most a
-    # day count each, hours deviation at most a week's reachable intervals
-    # per employee-week, preferences at most two per employee-day.
-    week_intervals = (
-        max(
-            7 * longest,
-            max((x.max_minutes_per_week for x in problem.employees), default=0),
-        )
-        // problem.interval_minutes
-    )
-    lower = 2 * d + e * problem.weeks * week_intervals + 2 * e * d
-    over_weight = lower + 1
-    max_over = e * problem.intervals
-    return over_weight * (max_over + 1), over_weight
+    week_intervals = 7 * DAY // problem.interval_minutes
+    return 2 * d + e * problem.weeks * week_intervals + 2 * e * d + 1
 
 
 def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
@@ -729,18 +738,99 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
         "hours_deviation": sum(deviations),
         "preference_penalty": sum(preference_terms),
     }
-    w_under, w_over = _weights(problem)
-    m.Minimize(
-        w_under * parts["under_coverage"]
-        + w_over * parts["over_coverage"]
-        + parts["weekend_spread"]
-        + parts["night_spread"]
-        + parts["hours_deviation"]
-        + parts["preference_penalty"]
-    )
     if diagnose:
         m.AddAssumptions(list(lits.values()))
     return _Model(m, x, groups, break_vars, z, staffed, under, over, parts, lits)
+
+
+# ------------------------------------------------------------------ hint
+
+
+def _hint(problem: ScheduleProblem) -> set[tuple[int, int, int]]:
+    """Return a quick greedy roster (employee, day, template) to start from.
+
+    Employee by employee and day by day it takes the template covering the
+    most remaining demand, keeping daily rest, consecutive days, contract
+    maximum, nights, weekends and two consecutive days off a week (a 35 h
+    rest with whole day inside, given shifts of at most 12 h); it keeps
+    working on days without gain while the contract minimum is not met.
+    The result is only a hint: CP-SAT repairs whatever it misses.
+    """
+    rules = problem.rules
+    remaining = {q: list(v) for q, v in problem.demand.items()}
+    templates = list(problem.templates)
+    chosen: set[tuple[int, int, int]] = set()
+    for ei, e in enumerate(problem.employees):
+        skills = [q for q in remaining if q in e.skills]
+        last_end = -(10**9)
+        run = 0
+        weekends: set[date] = set()
+        for w in range(problem.weeks):
+            minutes = nights = 0
+            rested = rules.weekly_rest_minutes is None
+            off_before = False
+            need = _week_minimum(problem, e, w)
+            for d in range(7 * w, 7 * w + 7):
+                when = problem.start + timedelta(days=d)
+                saturday = when - timedelta(days=when.weekday() - 5)
+                left = 7 * w + 7 - d
+                force_off = not rested and left <= (1 if off_before else 2)
+                blocked = (
+                    force_off
+                    or when in e.leave
+                    or run >= (rules.max_consecutive_days or 10**6)
+                    or (
+                        when.weekday() >= 5
+                        and saturday not in weekends
+                        and len(weekends)
+                        >= (
+                            rules.max_weekends
+                            if rules.max_weekends is not None
+                            else 10**6
+                        )
+                    )
+                )
+                best: tuple[int, int] | None = None
+                for si, t in enumerate(templates if not blocked else []):
+                    start = d * DAY + t.start_minute
+                    if start - last_end < rules.daily_rest_minutes:
+                        continue
+                    if minutes + t.length_minutes > e.max_minutes_per_week:
+                        continue
+                    if _is_night(t, rules) and nights >= (
+                        rules.max_nights_per_week
+                        if rules.max_nights_per_week is not None
+                        else 10**6
+                    ):
+                        continue
+                    gain = sum(
+                        1
+                        for i in _covers(problem, d, t)
+                        if any(remaining[q][i] > 0 for q in skills)
+                    )
+                    if best is None or gain > best[0]:
+                        best = (gain, si)
+                if best is None or (best[0] == 0 and minutes >= need):
+                    if off_before:
+                        rested = True
+                    off_before = True
+                    run = 0
+                    continue
+                t = templates[best[1]]
+                chosen.add((ei, d, best[1]))
+                for i in _covers(problem, d, t):
+                    open_skills = [q for q in skills if remaining[q][i] > 0]
+                    if open_skills:
+                        q = max(open_skills, key=lambda q: remaining[q][i])
+                        remaining[q][i] -= 1
+                last_end = d * DAY + t.start_minute + t.length_minutes
+                minutes += t.length_minutes
+                nights += _is_night(t, rules)
+                run += 1
+                off_before = False
+                if when.weekday() >= 5:
+                    weekends.add(saturday)
+    return chosen
 
 
 # ----------------------------------------------------------------- solve
@@ -751,11 +841,13 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
     def __init__(
         self,
+        stage: int,
         under: list[cp_model.IntVar],
         progress: Callable[[SolveProgress], None] | None,
         should_stop: Callable[[], bool] | None,
     ) -> None:
         super().__init__()
+        self._stage = stage
         self._under = under
         self._progress = progress
         self._should_stop = should_stop
@@ -768,6 +860,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         if self._progress is not None:
             self._progress(
                 SolveProgress(
+                    stage=self._stage,
                     solutions=self.solutions,
                     seconds=self.WallTime(),
                     objective=self.ObjectiveValue(),
@@ -778,6 +871,14 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         if self._should_stop is not None and self._should_stop():
             self.stopped = True
             self.StopSearch()
+
+
+def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Replace the model's hints by the solver's whole last solution."""
+    model.ClearHints()
+    for i in range(len(model.Proto().variables)):
+        var = model.GetIntVarFromProtoIndex(i)
+        model.AddHint(var, solver.Value(var))
 
 
 def _solver(time_limit: float, num_workers: int, random_seed: int) -> cp_model.CpSolver:
@@ -830,12 +931,14 @@ def solve_schedule(
     random_seed: int = 0,
     progress: Callable[[SolveProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    greedy_hint: bool = True,
 ) -> Schedule:
     """Solve the roster; return the best schedule found.
 
     ``progress`` receives a :class:`SolveProgress` on every improving
     solution; ``should_stop`` is asked after each and, when it returns
     True, the search stops with that schedule (``Schedule.stopped``).
+    ``greedy_hint`` starts the search from :func:`_hint`'s roster.
     Raises :class:`ScheduleInfeasible` naming the violated rules (before
     solving where a direct check exists), :class:`ScheduleNotFound` if no
     schedule was found within ``time_limit`` seconds, ValueError for
@@ -859,24 +962,66 @@ def solve_schedule(
         )
         warnings = tuple(_coverage_shortfalls(shortfall))
     built = _build(problem, diagnose=False)
-    solver = _solver(time_limit, num_workers, random_seed)
-    callback = _Callback(built.under, progress, should_stop)
-    status = solver.Solve(built.model, callback)
+    model = built.model
+    model.Minimize(built.parts["under_coverage"])
+    spent = 0.0
+    if greedy_hint:
+        # Stage 0: complete the greedy shifts (breaks, allocation, every
+        # auxiliary variable) with the shifts fixed, so that stage 1 starts
+        # from a whole feasible schedule; a partial hint leaves CP-SAT
+        # without any solution on large inputs.
+        start = _hint(problem)
+        for key, v in built.x.items():
+            model.AddHint(v, key in start)
+        zero = _solver(time_limit * STAGE_ZERO_SHARE, num_workers, random_seed)
+        zero.parameters.fix_variables_to_their_hinted_value = True
+        if zero.Solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            _hint_all(model, zero)
+        spent = zero.WallTime()
+    # Stage 1: under-coverage alone.
+    first = _solver(time_limit * STAGE_ONE_SHARE - spent, num_workers, random_seed)
+    callback = _Callback(1, built.under, progress, should_stop)
+    status = first.Solve(model, callback)
     if status == cp_model.INFEASIBLE:
         raise _diagnose(problem, time_limit, random_seed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ScheduleNotFound(
-            f"no schedule found within {time_limit:g} s ({solver.StatusName(status)})"
+            f"no schedule found within {time_limit:g} s ({first.StatusName(status)})"
         )
-    return _read(problem, built, solver, status, callback.stopped, warnings)
+    bound = first.BestObjectiveBound()
+    left = time_limit - spent - first.WallTime()
+    if callback.stopped or left <= 0:
+        return _read(problem, built, first, False, callback.stopped, bound, warnings)
+    # Stage 2: keep that under-coverage, minimise the rest, starting from
+    # the stage-1 schedule (a complete feasible hint).
+    _hint_all(model, first)
+    under = int(first.ObjectiveValue())
+    model.Add(built.parts["under_coverage"] <= under)
+    parts = built.parts
+    model.Minimize(
+        _over_weight(problem) * parts["over_coverage"]
+        + parts["weekend_spread"]
+        + parts["night_spread"]
+        + parts["hours_deviation"]
+        + parts["preference_penalty"]
+    )
+    second = _solver(left, num_workers, random_seed)
+    callback = _Callback(2, built.under, progress, should_stop)
+    status2 = second.Solve(model, callback)
+    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # No time left to reach even the hint: stage 1 stands.
+        return _read(problem, built, first, False, False, bound, warnings)
+    optimal = status == status2 == cp_model.OPTIMAL
+    return _read(problem, built, second, optimal, callback.stopped, bound, warnings)
 
 
 def _read(
     problem: ScheduleProblem,
     built: _Model,
     solver: cp_model.CpSolver,
-    status: int,
+    optimal: bool,
     stopped: bool,
+    bound: float,
     warnings: tuple[str, ...],
 ) -> Schedule:
     """Turn solver values into named assignments, coverage and parts."""
@@ -940,9 +1085,9 @@ def _read(
         coverage={q: tuple(v) for q, v in coverage.items()},
         staffed=tuple(int(solver.Value(s)) for s in built.staffed),
         objective=ObjectiveParts(**parts),
-        optimal=status == cp_model.OPTIMAL,
+        optimal=optimal,
         stopped=stopped,
-        bound=solver.BestObjectiveBound(),
+        bound=bound,
         warnings=warnings,
     )
 
