@@ -27,3 +27,21 @@ class ContactType(models.TextChoices):
     APPLICATION = "application", _("Application")
     PROPOSAL = "proposal", _("Proposal")
     GRATITUDE = "gratitude", _("Gratitude")
+
+
+class CallbackStatus(models.TextChoices):
+    """A promised callback (C1–C3, T8) from agreement to outcome."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Not reached")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CallbackOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached, answered")
+    REACHED_PARTIAL = "reached_partial", _("Reached, answer follows")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    WRONG_PERSON = "wrong_person", _("Someone else answered")
+    CANNOT_TALK = "cannot_talk", _("Could not talk now")

@@ -9,7 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from infoline.journal.choices import Channel, ContactStatus, ContactType
+from infoline.journal.choices import (
+    CallbackOutcome,
+    CallbackStatus,
+    Channel,
+    ContactStatus,
+    ContactType,
+)
 from infoline.lib.text import fold
 
 
@@ -217,3 +223,74 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind} #{self.contact_id}"
+
+
+class Callback(models.Model):
+    """A callback agreed with a citizen (C1): when, how, by whom; kept until it is kept.
+
+    ``claimed_at``/``claimed_by`` mark a reminder or escalation being sent by a
+    worker: claimed with a conditional UPDATE, so two workers never take the
+    same callback and a crashed worker's claim expires (see services).
+    """
+
+    AUDIT_REDACTED_FIELDS = ("phone", "note")
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="callbacks"
+    )
+    phone = models.CharField(_("number to call"), max_length=20)
+    channel = models.CharField(
+        _("channel"), max_length=12, choices=Channel.choices, default=Channel.PHONE
+    )
+    window_start = models.DateTimeField(_("call from"), db_index=True)
+    window_end = models.DateTimeField(_("call by"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    note = models.CharField(_("what to tell"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=CallbackStatus.choices,
+        default=CallbackStatus.SCHEDULED,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=3)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=CallbackOutcome.choices, blank=True
+    )
+    kept_at = models.DateTimeField(_("kept"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["window_start"]
+        indexes = [models.Index(fields=["status", "window_start"])]
+
+    def __str__(self) -> str:
+        return f"callback #{self.pk} {self.window_start:%Y-%m-%d %H:%M}"
+
+    @property
+    def on_time(self) -> bool | None:
+        """Kept within its window (None while not kept)."""
+        if self.kept_at is None:
+            return None
+        return self.kept_at <= self.window_end

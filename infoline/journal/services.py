@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,9 +13,25 @@ from django.utils.translation import gettext
 from infoline.accounts.choices import Role
 from infoline.accounts.models import User
 from infoline.journal import transitions as t
-from infoline.journal.models import Contact, ContactHistory, Notification, Topic
+from infoline.journal.choices import CallbackOutcome, CallbackStatus
+from infoline.journal.models import (
+    Callback,
+    Contact,
+    ContactHistory,
+    Notification,
+    Topic,
+)
 
-__all__ = ["perform_act", "search_topics", "state_of"]
+__all__ = [
+    "claim_callbacks_to_remind",
+    "due_callbacks",
+    "perform_act",
+    "record_callback_attempt",
+    "remind_callback",
+    "schedule_callback",
+    "search_topics",
+    "state_of",
+]
 
 
 def state_of(contact: Contact) -> t.ContactState:
@@ -139,3 +158,175 @@ def search_topics(contact_type: str, query: str, limit: int = 15) -> list[Topic]
     for token in tokens:
         condition &= Q(search_text__contains=token)
     return list(topics.filter(condition)[:limit])
+
+
+# --- callbacks (C1–C3, T8) ------------------------------------------------------
+
+REMIND_BEFORE = datetime.timedelta(minutes=15)
+CLAIM_LEASE = datetime.timedelta(minutes=5)
+
+
+def _window_meets_hours(
+    contact: Contact, start: datetime.datetime, end: datetime.datetime
+) -> bool:
+    """Whether the line's (or the contact centre's) hours are open at some time in the window."""
+    from infoline.accounts.hours import next_opening
+
+    calendar = (
+        contact.line.calendar
+        if contact.line is not None and contact.line.calendar_id
+        else None
+    )
+    if calendar is None:
+        return True
+    from infoline.accounts.services import prefetch_calendar
+
+    plain = (
+        prefetch_calendar(type(calendar).objects.filter(pk=calendar.pk))
+        .get()
+        .as_calendar()
+    )
+    opening = next_opening(plain, start)
+    return opening is not None and opening < end
+
+
+@transaction.atomic
+def schedule_callback(
+    user: User,
+    contact: Contact,
+    *,
+    phone: str,
+    window_start: datetime.datetime,
+    window_end: datetime.datetime,
+    responsible: User | None = None,
+    team: Any = None,
+    note: str = "",
+) -> Callback:
+    """Agree a callback with the citizen (C1): a window, a number, who calls.
+
+    Refused with a specific message when the window is inverted, in the past,
+    or entirely outside the line's opening hours; nothing is saved then.
+    """
+    from infoline.accounts.validators import normalize_phone
+
+    now = timezone.now()
+    if window_end <= window_start:
+        raise ValidationError(gettext("The callback window ends before it starts."))
+    if window_start < now - datetime.timedelta(minutes=1):
+        raise ValidationError(gettext("The callback time is in the past."))
+    if not _window_meets_hours(contact, window_start, window_end):
+        raise ValidationError(
+            gettext("The callback window is outside the line's opening hours.")
+        )
+    number = normalize_phone(phone)
+    if not number:
+        raise ValidationError(gettext("Give the number to call back."))
+    return Callback.objects.create(
+        contact=contact,
+        phone=number,
+        window_start=window_start,
+        window_end=window_end,
+        responsible=responsible
+        if responsible is not None or team is not None
+        else user,
+        team=team,
+        note=note.strip(),
+    )
+
+
+def due_callbacks(user: User, now: datetime.datetime | None = None) -> list[Callback]:
+    """The user's callbacks to make now or within the reminder lead, oldest first (work list)."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    mine = Q(responsible=user)
+    if user.team_id is not None:
+        mine |= Q(responsible__isnull=True, team_id=user.team_id)
+    return list(
+        Callback.objects.filter(
+            mine, status=CallbackStatus.SCHEDULED, window_start__lte=now + REMIND_BEFORE
+        )
+        .select_related("contact")
+        .order_by("window_start")
+    )
+
+
+@transaction.atomic
+def record_callback_attempt(user: User, callback: Callback, outcome: str) -> Callback:
+    """Record one call attempt (C2, C3); reached → kept, else retried until attempts run out."""
+    callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    if callback.status != CallbackStatus.SCHEDULED:
+        raise ValidationError(gettext("This callback is no longer open."))
+    if outcome not in CallbackOutcome.values:
+        raise ValidationError(gettext("Choose the outcome of the call."))
+    callback.attempts += 1
+    callback.outcome = outcome
+    if outcome in {CallbackOutcome.REACHED, CallbackOutcome.REACHED_PARTIAL}:
+        callback.status = CallbackStatus.DONE
+        callback.kept_at = timezone.now()
+    elif callback.attempts >= callback.max_attempts:
+        callback.status = CallbackStatus.FAILED
+    callback.save(update_fields=["attempts", "outcome", "status", "kept_at"])
+    return callback
+
+
+def claim_callbacks_to_remind(
+    worker: str, now: datetime.datetime, limit: int = 100
+) -> list[int]:
+    """Claim due, unreminded callbacks for ``worker``; return the ids it now owns.
+
+    Each claim is a conditional UPDATE checked by its row count, so two workers
+    never take the same callback; a claim older than ``CLAIM_LEASE`` (a worker
+    that died mid-batch) may be taken again.
+    """
+    from django.db.models import Q
+
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+    due = Q(
+        status=CallbackStatus.SCHEDULED,
+        reminded_at__isnull=True,
+        window_start__lte=now + REMIND_BEFORE,
+    )
+    candidates = list(
+        Callback.objects.filter(due & free)
+        .order_by("window_start")
+        .values_list("pk", flat=True)[:limit]
+    )
+    claimed = []
+    for pk in candidates:
+        if (
+            Callback.objects.filter(due & free, pk=pk).update(
+                claimed_at=now, claimed_by=worker
+            )
+            == 1
+        ):
+            claimed.append(pk)
+    return claimed
+
+
+@transaction.atomic
+def remind_callback(worker: str, callback_id: int, now: datetime.datetime) -> bool:
+    """Send the reminder of a callback ``worker`` claimed; False if the claim was lost."""
+    callback = Callback.objects.select_for_update().get(pk=callback_id)
+    if callback.claimed_by != worker or callback.reminded_at is not None:
+        return False
+    recipients: list[int] = []
+    if callback.responsible_id is not None:
+        recipients = [callback.responsible_id]
+    elif callback.team_id is not None:
+        members = User.objects.filter(team_id=callback.team_id, is_active=True)
+        recipients = list(members.values_list("pk", flat=True))
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=uid, contact_id=callback.contact_id, kind="callback_due"
+            )
+            for uid in recipients
+            if uid
+        ]
+    )
+    callback.reminded_at = now
+    callback.claimed_at = None
+    callback.claimed_by = ""
+    callback.save(update_fields=["reminded_at", "claimed_at", "claimed_by"])
+    return True
