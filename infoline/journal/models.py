@@ -294,3 +294,53 @@ class Callback(models.Model):
         if self.kept_at is None:
             return None
         return self.kept_at <= self.window_end
+
+
+class ColleagueMessage(models.Model):
+    """A message taken for a colleague who could not answer (C4–C6, LT 12.15–12.16).
+
+    ``intended_for`` is whom the caller wanted; ``delivered_to`` who got it
+    (their substitute while they are away). Closed with the call-back outcome.
+    """
+
+    AUDIT_REDACTED_FIELDS = ("caller_name", "phone", "reason")
+
+    contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages_taken",
+    )
+    intended_for = models.ForeignKey(
+        "accounts.Employee",
+        verbose_name=_("for"),
+        on_delete=models.PROTECT,
+        related_name="messages_intended",
+    )
+    delivered_to = models.ForeignKey(
+        "accounts.Employee",
+        verbose_name=_("delivered to"),
+        on_delete=models.PROTECT,
+        related_name="messages_received",
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    caller_name = models.CharField(_("caller's name"), max_length=200)
+    phone = models.CharField(_("caller's phone"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=1000)
+    created_at = models.DateTimeField(_("taken"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("call-back outcome"), max_length=500, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message for a colleague")
+        verbose_name_plural = _("messages for colleagues")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["delivered_to", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk} for {self.intended_for_id}"

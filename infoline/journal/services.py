@@ -16,6 +16,7 @@ from infoline.journal import transitions as t
 from infoline.journal.choices import CallbackOutcome, CallbackStatus
 from infoline.journal.models import (
     Callback,
+    ColleagueMessage,
     Contact,
     ContactHistory,
     Notification,
@@ -24,13 +25,17 @@ from infoline.journal.models import (
 
 __all__ = [
     "claim_callbacks_to_remind",
+    "close_message",
     "due_callbacks",
+    "open_messages",
     "perform_act",
+    "read_message",
     "record_callback_attempt",
     "remind_callback",
     "schedule_callback",
     "search_topics",
     "state_of",
+    "take_message",
 ]
 
 
@@ -330,3 +335,101 @@ def remind_callback(worker: str, callback_id: int, now: datetime.datetime) -> bo
     callback.claimed_by = ""
     callback.save(update_fields=["reminded_at", "claimed_at", "claimed_by"])
     return True
+
+
+# --- messages for colleagues (C4–C6) ---------------------------------------------
+
+
+@transaction.atomic
+def take_message(
+    user: User,
+    intended_for: Any,
+    *,
+    caller_name: str,
+    phone: str,
+    reason: str,
+    contact: Contact | None = None,
+) -> ColleagueMessage:
+    """Take a message for a colleague; it reaches them, or their substitute while they are away.
+
+    Refused with a specific message when the caller's name, phone or reason is
+    missing or the colleague is unknown or inactive; nothing is saved then.
+    """
+    from infoline.accounts.models import Employee
+    from infoline.accounts.services import get_availability
+    from infoline.accounts.validators import normalize_phone
+
+    if (
+        intended_for is None
+        or not isinstance(intended_for, Employee)
+        or not intended_for.active
+    ):
+        raise ValidationError(gettext("Choose the colleague the message is for."))
+    if not caller_name.strip():
+        raise ValidationError(gettext("Write the caller's name."))
+    if not reason.strip():
+        raise ValidationError(gettext("Write what the caller wants."))
+    number = normalize_phone(phone)
+    if not number:
+        raise ValidationError(gettext("Give the number to call back."))
+    availability = get_availability(intended_for)
+    recipient = (
+        availability.substitute
+        if availability.away and availability.substitute
+        else intended_for
+    )
+    message = ColleagueMessage.objects.create(
+        contact=contact,
+        intended_for=intended_for,
+        delivered_to=recipient,
+        taken_by=user,
+        caller_name=caller_name.strip(),
+        phone=number,
+        reason=reason.strip(),
+    )
+    if recipient.user_id is not None and contact is not None:
+        Notification.objects.create(
+            user_id=recipient.user_id, contact=contact, kind="message_taken"
+        )
+    return message
+
+
+def open_messages(user: User) -> list[ColleagueMessage]:
+    """Messages delivered to the user (as employee) and not closed yet, oldest first."""
+    return list(
+        ColleagueMessage.objects.filter(delivered_to__user=user, closed_at__isnull=True)
+        .select_related("intended_for")
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def read_message(user: User, message: ColleagueMessage) -> ColleagueMessage:
+    """Read receipt: the first time the recipient opens it."""
+    message = ColleagueMessage.objects.select_for_update().get(pk=message.pk)
+    if message.delivered_to.user_id != user.pk:
+        raise ValidationError(gettext("This message was delivered to someone else."))
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+@transaction.atomic
+def close_message(
+    user: User, message: ColleagueMessage, outcome: str
+) -> ColleagueMessage:
+    """The recipient called back: close with the outcome (C4)."""
+    message = ColleagueMessage.objects.select_for_update().get(pk=message.pk)
+    if message.delivered_to.user_id != user.pk:
+        raise ValidationError(gettext("This message was delivered to someone else."))
+    if message.closed_at is not None:
+        raise ValidationError(gettext("This message is already closed."))
+    if not outcome.strip():
+        raise ValidationError(gettext("Write the outcome of the call back."))
+    now = timezone.now()
+    message.read_at = message.read_at or now
+    message.closed_at = now
+    message.outcome = outcome.strip()
+    message.save(update_fields=["read_at", "closed_at", "outcome"])
+    return message
