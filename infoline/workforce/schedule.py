@@ -92,6 +92,10 @@ __all__ = [
     "solve_schedule",
 ]
 
+# A linear expression or a constant (ortools' LinearExprT also admits NumPy
+# integers, which its own operators then reject under mypy).
+_Expr = cp_model.LinearExpr | int
+
 DAY = 1440
 # Shifts longer than this could reach two midnights on; rule 3's witness
 # relies on a shift starting two days earlier ending at least 12 h before
@@ -477,10 +481,10 @@ class _Model:
     groups: list[tuple[frozenset[str], list[int]]]
     breaks: dict[tuple[int, int, int], list[list[tuple[int, int, cp_model.IntVar]]]]
     z: dict[tuple[int, str, int], cp_model.IntVar]
-    staffed: list[cp_model.LinearExprT]
+    staffed: list[_Expr]
     under: list[cp_model.IntVar]
     over: list[cp_model.IntVar]
-    parts: dict[str, cp_model.LinearExprT]
+    parts: dict[str, _Expr]
     assumptions: dict[str, cp_model.IntVar]
 
 
@@ -506,11 +510,11 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
     templates = list(problem.templates)
     employees = list(problem.employees)
     days = problem.days
-    lits = {f: m.NewBoolVar(f) for f in FAMILIES} if diagnose else {}
+    lits = {f: m.new_bool_var(f) for f in FAMILIES} if diagnose else {}
 
     def family(ct: cp_model.Constraint, name: str) -> None:
         if diagnose:
-            ct.OnlyEnforceIf(lits[name])
+            ct.only_enforce_if(lits[name])
 
     dates = [problem.start + timedelta(days=d) for d in range(days)]
     x: dict[tuple[int, int, int], cp_model.IntVar] = {}
@@ -520,15 +524,15 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
             if on_leave and not diagnose:
                 continue
             for si in range(len(templates)):
-                v = m.NewBoolVar(f"x_{ei}_{d}_{si}")
+                v = m.new_bool_var(f"x_{ei}_{d}_{si}")
                 x[ei, d, si] = v
                 if on_leave:
-                    family(m.Add(v == 0), "leave")
+                    family(m.add(v == 0), "leave")
 
     def shifts(ei: int, d: int) -> list[tuple[int, cp_model.IntVar]]:
         return [(si, x[ei, d, si]) for si in range(len(templates)) if (ei, d, si) in x]
 
-    def working(ei: int, d: int) -> cp_model.LinearExprT:
+    def working(ei: int, d: int) -> _Expr:
         return sum(v for _, v in shifts(ei, d))
 
     night = [_is_night(t, rules) for t in templates]
@@ -536,11 +540,11 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
     weekend_count: list[cp_model.IntVar] = []
     night_count: list[cp_model.IntVar] = []
     deviations: list[cp_model.IntVar] = []
-    preference_terms: list[cp_model.LinearExprT] = []
+    preference_terms: list[_Expr] = []
     for ei, e in enumerate(employees):
         for d in range(days):
             if shifts(ei, d):
-                family(m.Add(working(ei, d) <= 1), "one shift per day")
+                family(m.add(working(ei, d) <= 1), "one shift per day")
         # Rule 2: a shift and any next shift starting too soon exclude
         # each other; with one shift a day, a single row per shift does it.
         for d in range(days):
@@ -557,12 +561,12 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
                     < rules.daily_rest_minutes
                 ]
                 if clash:
-                    family(m.Add(v + sum(clash) <= 1), "daily rest")
+                    family(m.add(v + sum(clash) <= 1), "daily rest")
         k = rules.max_consecutive_days
         if k is not None:
             for d in range(days - k):
                 family(
-                    m.Add(sum(working(ei, d + i) for i in range(k + 1)) <= k),
+                    m.add(sum(working(ei, d + i) for i in range(k + 1)) <= k),
                     "consecutive days",
                 )
         if rules.weekly_rest_minutes is not None:
@@ -570,9 +574,9 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
             for w in range(problem.weeks):
                 witnesses = []
                 for d in range(7 * w, 7 * w + 7):
-                    r = m.NewBoolVar(f"rest_{ei}_{d}")
+                    r = m.new_bool_var(f"rest_{ei}_{d}")
                     witnesses.append(r)
-                    m.Add(working(ei, d) == 0).OnlyEnforceIf(r)
+                    m.add(working(ei, d) == 0).only_enforce_if(r)
                     # tail: minutes from the previous day's shift end to this
                     # midnight (a full day if none starts then: a shift from
                     # two days back ends by 11:45 yesterday, >= 12 h before).
@@ -584,9 +588,9 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
                     head = sum(
                         templates[si].start_minute * v for si, v in nxt
                     ) + DAY * (1 - sum(v for _, v in nxt))
-                    m.Add(tail >= 0).OnlyEnforceIf(r)
-                    m.Add(tail + head >= need).OnlyEnforceIf(r)
-                family(m.AddBoolOr(witnesses), "weekly rest")
+                    m.add(tail >= 0).only_enforce_if(r)
+                    m.add(tail + head >= need).only_enforce_if(r)
+                family(m.add_bool_or(witnesses), "weekly rest")
         nights_total = []
         for w in range(problem.weeks):
             week_nights = [
@@ -598,7 +602,7 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
             nights_total.extend(week_nights)
             if rules.max_nights_per_week is not None and week_nights:
                 family(
-                    m.Add(sum(week_nights) <= rules.max_nights_per_week),
+                    m.add(sum(week_nights) <= rules.max_nights_per_week),
                     "night shifts",
                 )
         if rules.max_weekends is not None:
@@ -608,11 +612,11 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
                 saturdays[sat].append(d)
             flags = []
             for sat, ds in saturdays.items():
-                f = m.NewBoolVar(f"weekend_{ei}_{sat}")
+                f = m.new_bool_var(f"weekend_{ei}_{sat}")
                 for d in ds:
-                    m.Add(working(ei, d) <= f)
+                    m.add(working(ei, d) <= f)
                 flags.append(f)
-            family(m.Add(sum(flags) <= rules.max_weekends), "weekends")
+            family(m.add(sum(flags) <= rules.max_weekends), "weekends")
         # Rule 6 and the hours-fairness term.
         mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
         for w in range(problem.weeks):
@@ -621,18 +625,18 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
                 for d in range(7 * w, 7 * w + 7)
                 for si, v in shifts(ei, d)
             )
-            family(m.Add(minutes >= _week_minimum(problem, e, w)), "contract hours")
-            family(m.Add(minutes <= e.max_minutes_per_week), "contract hours")
-            dev = m.NewIntVar(0, 7 * DAY // grid, f"dev_{ei}_{w}")
-            diff = m.NewIntVar(-7 * DAY // grid, 7 * DAY // grid, f"diff_{ei}_{w}")
-            m.Add(diff * grid == minutes - mid * grid)
-            m.AddAbsEquality(dev, diff)
+            family(m.add(minutes >= _week_minimum(problem, e, w)), "contract hours")
+            family(m.add(minutes <= e.max_minutes_per_week), "contract hours")
+            dev = m.new_int_var(0, 7 * DAY // grid, f"dev_{ei}_{w}")
+            diff = m.new_int_var(-7 * DAY // grid, 7 * DAY // grid, f"diff_{ei}_{w}")
+            m.add(diff * grid == minutes - mid * grid)
+            m.add_abs_equality(dev, diff)
             deviations.append(dev)
-        wk = m.NewIntVar(0, len(weekend_days), f"wkd_{ei}")
-        m.Add(wk == sum(working(ei, d) for d in weekend_days))
+        wk = m.new_int_var(0, len(weekend_days), f"wkd_{ei}")
+        m.add(wk == sum(working(ei, d) for d in weekend_days))
         weekend_count.append(wk)
-        nc = m.NewIntVar(0, days, f"nights_{ei}")
-        m.Add(nc == sum(nights_total))
+        nc = m.new_int_var(0, days, f"nights_{ei}")
+        m.add(nc == sum(nights_total))
         night_count.append(nc)
         for d in range(days):
             for si, v in shifts(ei, d):
@@ -661,8 +665,8 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
                 vs = [x[ei, d, si] for ei in members if (ei, d, si) in x]
                 if not vs:
                     continue
-                y = m.NewIntVar(0, len(vs), f"y_{gi}_{d}_{si}")
-                m.Add(y == sum(vs))
+                y = m.new_int_var(0, len(vs), f"y_{gi}_{d}_{si}")
+                m.add(y == sum(vs))
                 for i in _covers(problem, d, t):
                     terms[i].append((1, y))
                 per_rule = []
@@ -674,12 +678,12 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
                         for off in range(
                             b.earliest_offset, b.latest_end_offset - length + 1, grid
                         ):
-                            c = m.NewIntVar(0, len(vs), f"b_{gi}_{d}_{si}_{off}")
+                            c = m.new_int_var(0, len(vs), f"b_{gi}_{d}_{si}_{off}")
                             options.append((off, length, c))
                             first = (d * DAY + t.start_minute + off) // grid
                             for i in range(first, min(first + length // grid, n)):
                                 terms[i].append((-1, c))
-                    m.Add(sum(c for _, _, c in options) == y)
+                    m.add(sum(c for _, _, c in options) == y)
                     per_rule.append(options)
                 break_vars[gi, d, si] = per_rule
         group_terms.append(terms)
@@ -689,10 +693,10 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
     z: dict[tuple[int, str, int], cp_model.IntVar] = {}
     under: list[cp_model.IntVar] = []
     over: list[cp_model.IntVar] = []
-    staffed: list[cp_model.LinearExprT] = []
+    staffed: list[_Expr] = []
     skills = sorted(demanded)
     for i in range(n):
-        covered: list[cp_model.LinearExprT] = []
+        covered: list[_Expr] = []
         allocated: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for q in skills:
             req = int(problem.demand[q][i])
@@ -701,36 +705,36 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
             zs = []
             for gi, (gs, members) in enumerate(groups):
                 if q in gs and group_terms[gi][i]:
-                    v = m.NewIntVar(0, min(req, len(members)), f"z_{gi}_{q}_{i}")
+                    v = m.new_int_var(0, min(req, len(members)), f"z_{gi}_{q}_{i}")
                     z[gi, q, i] = v
                     zs.append(v)
                     allocated[gi].append(v)
-            u = m.NewIntVar(0, req, f"under_{q}_{i}")
-            m.Add(sum(zs) + u == req)
+            u = m.new_int_var(0, req, f"under_{q}_{i}")
+            m.add(sum(zs) + u == req)
             if problem.full_coverage_required:
-                family(m.Add(u == 0), "full coverage")
+                family(m.add(u == 0), "full coverage")
             under.append(u)
             covered.append(req - u)
         for gi, zs in allocated.items():
-            m.Add(sum(zs) <= sum(c * v for c, v in group_terms[gi][i]))
+            m.add(sum(zs) <= sum(c * v for c, v in group_terms[gi][i]))
         total = sum(c * v for c, v in staffed_terms[i])
         staffed.append(total)
         if staffed_terms[i]:
-            o = m.NewIntVar(0, len(employees), f"over_{i}")
+            o = m.new_int_var(0, len(employees), f"over_{i}")
             # Equality, not >=: an interrupted search reports exact parts.
-            m.Add(o == total - sum(covered))
+            m.add(o == total - sum(covered))
             over.append(o)
 
-    def spread(values: list[cp_model.IntVar], name: str) -> cp_model.LinearExprT:
+    def spread(values: list[cp_model.IntVar], name: str) -> _Expr:
         if not values:
             return 0
-        hi = m.NewIntVar(0, days, f"{name}_max")
-        lo = m.NewIntVar(0, days, f"{name}_min")
-        m.AddMaxEquality(hi, values)
-        m.AddMinEquality(lo, values)
+        hi = m.new_int_var(0, days, f"{name}_max")
+        lo = m.new_int_var(0, days, f"{name}_min")
+        m.add_max_equality(hi, values)
+        m.add_min_equality(lo, values)
         return hi - lo
 
-    parts: dict[str, cp_model.LinearExprT] = {
+    parts: dict[str, _Expr] = {
         "under_coverage": sum(under),
         "over_coverage": sum(over),
         "weekend_spread": spread(weekend_count, "weekend"),
@@ -739,7 +743,7 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
         "preference_penalty": sum(preference_terms),
     }
     if diagnose:
-        m.AddAssumptions(list(lits.values()))
+        m.add_assumptions(list(lits.values()))
     return _Model(m, x, groups, break_vars, z, staffed, under, over, parts, lits)
 
 
@@ -862,23 +866,23 @@ class _Callback(cp_model.CpSolverSolutionCallback):
                 SolveProgress(
                     stage=self._stage,
                     solutions=self.solutions,
-                    seconds=self.WallTime(),
-                    objective=self.ObjectiveValue(),
-                    bound=self.BestObjectiveBound(),
-                    under_coverage=sum(self.Value(u) for u in self._under),
+                    seconds=self.wall_time,
+                    objective=self.objective_value,
+                    bound=self.best_objective_bound,
+                    under_coverage=sum(self.value(u) for u in self._under),
                 )
             )
         if self._should_stop is not None and self._should_stop():
             self.stopped = True
-            self.StopSearch()
+            self.stop_search()
 
 
 def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     """Replace the model's hints by the solver's whole last solution."""
-    model.ClearHints()
-    for i in range(len(model.Proto().variables)):
-        var = model.GetIntVarFromProtoIndex(i)
-        model.AddHint(var, solver.Value(var))
+    model.clear_hints()  # type: ignore[no-untyped-call]  # ortools leaves it unannotated
+    for i in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(i)
+        model.add_hint(var, solver.value(var))
 
 
 def _solver(time_limit: float, num_workers: int, random_seed: int) -> cp_model.CpSolver:
@@ -904,14 +908,14 @@ def _diagnose(
     solver = _solver(time_limit, 1, random_seed)
 
     def infeasible(families: list[str]) -> bool:
-        built.model.ClearAssumptions()
-        built.model.AddAssumptions([built.assumptions[f] for f in families])
-        return solver.Solve(built.model) == cp_model.INFEASIBLE
+        built.model.clear_assumptions()
+        built.model.add_assumptions([built.assumptions[f] for f in families])
+        return solver.solve(built.model) == cp_model.INFEASIBLE
 
     if not infeasible(list(FAMILIES)):
         return ScheduleInfeasible(["no schedule found; rule conflict not isolated"])
-    core = set(solver.SufficientAssumptionsForInfeasibility())
-    names = [f for f, lit in built.assumptions.items() if lit.Index() in core]
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    names = [f for f, lit in built.assumptions.items() if lit.index in core]
     for name in list(names):
         rest = [f for f in names if f != name]
         if infeasible(rest):
@@ -963,7 +967,7 @@ def solve_schedule(
         warnings = tuple(_coverage_shortfalls(shortfall))
     built = _build(problem, diagnose=False)
     model = built.model
-    model.Minimize(built.parts["under_coverage"])
+    model.minimize(built.parts["under_coverage"])
     spent = 0.0
     if greedy_hint:
         # Stage 0: complete the greedy shifts (breaks, allocation, every
@@ -972,33 +976,33 @@ def solve_schedule(
         # without any solution on large inputs.
         start = _hint(problem)
         for key, v in built.x.items():
-            model.AddHint(v, key in start)
+            model.add_hint(v, key in start)
         zero = _solver(time_limit * STAGE_ZERO_SHARE, num_workers, random_seed)
         zero.parameters.fix_variables_to_their_hinted_value = True
-        if zero.Solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if zero.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             _hint_all(model, zero)
-        spent = zero.WallTime()
+        spent = zero.wall_time
     # Stage 1: under-coverage alone.
     first = _solver(time_limit * STAGE_ONE_SHARE - spent, num_workers, random_seed)
     callback = _Callback(1, built.under, progress, should_stop)
-    status = first.Solve(model, callback)
+    status = first.solve(model, callback)
     if status == cp_model.INFEASIBLE:
         raise _diagnose(problem, time_limit, random_seed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ScheduleNotFound(
-            f"no schedule found within {time_limit:g} s ({first.StatusName(status)})"
+            f"no schedule found within {time_limit:g} s ({first.status_name(status)})"
         )
-    bound = first.BestObjectiveBound()
-    left = time_limit - spent - first.WallTime()
+    bound = first.best_objective_bound
+    left = time_limit - spent - first.wall_time
     if callback.stopped or left <= 0:
         return _read(problem, built, first, False, callback.stopped, bound, warnings)
     # Stage 2: keep that under-coverage, minimise the rest, starting from
     # the stage-1 schedule (a complete feasible hint).
     _hint_all(model, first)
-    under = int(first.ObjectiveValue())
-    model.Add(built.parts["under_coverage"] <= under)
+    under = int(first.objective_value)
+    model.add(built.parts["under_coverage"] <= under)
     parts = built.parts
-    model.Minimize(
+    model.minimize(
         _over_weight(problem) * parts["over_coverage"]
         + parts["weekend_spread"]
         + parts["night_spread"]
@@ -1007,7 +1011,7 @@ def solve_schedule(
     )
     second = _solver(left, num_workers, random_seed)
     callback = _Callback(2, built.under, progress, should_stop)
-    status2 = second.Solve(model, callback)
+    status2 = second.solve(model, callback)
     if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # No time left to reach even the hint: stage 1 stands.
         return _read(problem, built, first, False, False, bound, warnings)
@@ -1028,7 +1032,7 @@ def _read(
     templates = list(problem.templates)
     chosen: dict[tuple[int, int], list[int]] = defaultdict(list)
     for (ei, d, si), v in built.x.items():
-        if solver.BooleanValue(v):
+        if solver.boolean_value(v):
             chosen[d, si].append(ei)
     breaks_of: dict[int, dict[tuple[int, int], list[BreakPlacement]]] = defaultdict(
         lambda: defaultdict(list)
@@ -1052,7 +1056,7 @@ def _read(
             ):
                 queue = list(on)
                 for off, length, c in options:
-                    for _ in range(solver.Value(c)):
+                    for _ in range(solver.value(c)):
                         ei = queue.pop()
                         breaks_of[ei][d, si].append(
                             BreakPlacement(rule.name, start + off, start + off + length)
@@ -1078,12 +1082,12 @@ def _read(
         q: [0] * problem.intervals for q in problem.demand
     }
     for (_, q, i), v in built.z.items():
-        coverage[q][i] += solver.Value(v)
-    parts = {k: int(solver.Value(v)) for k, v in built.parts.items()}
+        coverage[q][i] += solver.value(v)
+    parts = {k: int(solver.value(v)) for k, v in built.parts.items()}
     return Schedule(
         assignments=tuple(assignments),
         coverage={q: tuple(v) for q, v in coverage.items()},
-        staffed=tuple(int(solver.Value(s)) for s in built.staffed),
+        staffed=tuple(int(solver.value(s)) for s in built.staffed),
         objective=ObjectiveParts(**parts),
         optimal=optimal,
         stopped=stopped,
@@ -1105,7 +1109,7 @@ def coverage_lp_bound(problem: ScheduleProblem) -> float:
     """
     _validate_shape(problem)
     built = _build(problem, diagnose=False)
-    proto = built.model.Proto()
+    proto = built.model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")
     assert lp is not None, "GLOP ships with OR-Tools"
     # The proto's repeated fields do not index from the end: copy first.
@@ -1150,7 +1154,7 @@ def coverage_lp_bound(problem: ScheduleProblem) -> float:
             row.SetBounds(lo_b, hi_b)
     objective = lp.Objective()
     for u in built.under:
-        objective.SetCoefficient(lp_vars[u.Index()], 1.0)
+        objective.SetCoefficient(lp_vars[u.index], 1.0)
     objective.SetMinimization()
     status = lp.Solve()
     assert status == pywraplp.Solver.OPTIMAL, "the relaxation is feasible and bounded"

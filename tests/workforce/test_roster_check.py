@@ -323,3 +323,13 @@ def test_allocation_beyond_demand_and_wrong_under_coverage() -> None:
         Violation("coverage", "2026-01-05 10:00: 1 agents on gen for 0 required"),
         Violation("coverage", "under-coverage is 0, 3 reported"),
     ]
+
+
+@pytest.mark.parametrize("name", ["schedule.py", "roster_check.py"])
+def test_rostering_modules_are_pure(name: str) -> None:
+    # The shared AST check of tests/routing/test_purity.py: no Django,
+    # Channels, sockets, asyncio, clock or file I/O.
+    from tests.routing.test_purity import ROOT, impurities
+
+    source = (ROOT / "workforce" / name).read_text(encoding="utf-8")
+    assert impurities(source, routing=False, allow_file_io=False) == []
