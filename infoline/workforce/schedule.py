@@ -1099,8 +1099,13 @@ def _read(
 # -------------------------------------------------------------- LP bound
 
 
-def coverage_lp_bound(problem: ScheduleProblem) -> float:
+def coverage_lp_bound(problem: ScheduleProblem, *, aggregate: bool = False) -> float:
     """Return the LP lower bound on under-coverage (agent-intervals).
+
+    With ``aggregate`` the LP counts agents per skill group instead of
+    naming them (:func:`_aggregate_lp_bound`): far smaller, a little weaker,
+    and the only one that solves in seconds at 200 agents x 4 weeks (the
+    per-employee relaxation runs for many minutes in GLOP there).
 
     The linear relaxation of the CP-SAT model (integrality dropped, and with
     it the enforced weekly-rest and max/min rows, which only tighten),
@@ -1108,6 +1113,8 @@ def coverage_lp_bound(problem: ScheduleProblem) -> float:
     fewer agent-intervals than this.
     """
     _validate_shape(problem)
+    if aggregate:
+        return _aggregate_lp_bound(problem)
     built = _build(problem, diagnose=False)
     proto = built.model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -1159,3 +1166,124 @@ def coverage_lp_bound(problem: ScheduleProblem) -> float:
     status = lp.Solve()
     assert status == pywraplp.Solver.OPTIMAL, "the relaxation is feasible and bounded"
     return float(objective.Value())
+
+
+def _aggregate_lp_bound(problem: ScheduleProblem) -> float:
+    """Return the group-level LP lower bound on under-coverage.
+
+    Variables are agents of a skill group on a shift (``y``), their breaks,
+    their allocation to skills and the missing agents, all continuous. Each
+    row sums a rule every employee obeys over the group, so every lawful
+    roster, counted per group, satisfies them all: at most one shift a day
+    per present employee, weekly contract maxima, at most ``k`` days in any
+    ``k + 1`` (consecutive days) and 6 a week (weekly rest), night and
+    weekend limits. Daily rest and contract minima are left out.
+    """
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    assert lp is not None, "GLOP ships with OR-Tools"
+    rules = problem.rules
+    grid = problem.interval_minutes
+    n = problem.intervals
+    days = problem.days
+    templates = list(problem.templates)
+    dates = [problem.start + timedelta(days=d) for d in range(days)]
+    demanded = set(problem.demand)
+    by_skills: dict[frozenset[str], list[Employee]] = defaultdict(list)
+    for e in problem.employees:
+        by_skills[frozenset(e.skills & demanded)].append(e)
+    night = [_is_night(t, rules) for t in templates]
+    at_work: list[dict[int, list[tuple[float, pywraplp.Variable]]]] = []
+    for members in by_skills.values():
+        size = len(members)
+        terms: dict[int, list[tuple[float, pywraplp.Variable]]] = defaultdict(list)
+        y: dict[tuple[int, int], pywraplp.Variable] = {}
+        for d in range(days):
+            present = sum(dates[d] not in e.leave for e in members)
+            row = []
+            for si, t in enumerate(templates):
+                v = lp.NumVar(0.0, float(present), "")
+                y[d, si] = v
+                row.append(v)
+                for i in _covers(problem, d, t):
+                    terms[i].append((1.0, v))
+                for b in problem.breaks:
+                    if t.length_minutes < b.min_shift_minutes:
+                        continue
+                    options = []
+                    for length in sorted(set(b.lengths)):
+                        for off in range(
+                            b.earliest_offset, b.latest_end_offset - length + 1, grid
+                        ):
+                            c = lp.NumVar(0.0, float(present), "")
+                            options.append(c)
+                            first = (d * DAY + t.start_minute + off) // grid
+                            for i in range(first, min(first + length // grid, n)):
+                                terms[i].append((-1.0, c))
+                    lp.Add(lp.Sum(options) == v)
+            lp.Add(lp.Sum(row) <= present)
+        for w in range(problem.weeks):
+            week = [
+                (d, si) for d in range(7 * w, 7 * w + 7) for si in range(len(templates))
+            ]
+            cap = sum(e.max_minutes_per_week for e in members)
+            lp.Add(
+                lp.Sum(
+                    [
+                        templates[si].length_minutes * y[k]
+                        for k, si in ((k, k[1]) for k in week)
+                    ]
+                )
+                <= cap
+            )
+            if rules.weekly_rest_minutes is not None:
+                lp.Add(lp.Sum([y[k] for k in week]) <= 6 * size)
+            if rules.max_nights_per_week is not None:
+                lp.Add(
+                    lp.Sum([y[k] for k in week if night[k[1]]])
+                    <= rules.max_nights_per_week * size
+                )
+        k = rules.max_consecutive_days
+        if k is not None:
+            for d in range(days - k):
+                lp.Add(
+                    lp.Sum(
+                        [
+                            y[d + j, si]
+                            for j in range(k + 1)
+                            for si in range(len(templates))
+                        ]
+                    )
+                    <= k * size
+                )
+        if rules.max_weekends is not None:
+            weekend = [
+                (d, si)
+                for d in range(days)
+                if dates[d].weekday() >= 5
+                for si in range(len(templates))
+            ]
+            lp.Add(lp.Sum([y[x] for x in weekend]) <= 2 * rules.max_weekends * size)
+        at_work.append(terms)
+    groups = list(by_skills)
+    under = []
+    for i in range(n):
+        alloc: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+        for q in sorted(demanded):
+            req = float(problem.demand[q][i])
+            if req == 0:
+                continue
+            zs = []
+            for gi, skills in enumerate(groups):
+                if q in skills and at_work[gi][i]:
+                    v = lp.NumVar(0.0, req, "")
+                    zs.append(v)
+                    alloc[gi].append(v)
+            u = lp.NumVar(0.0, req, "")
+            lp.Add(lp.Sum(zs) + u == req)
+            under.append(u)
+        for gi, zs in alloc.items():
+            lp.Add(lp.Sum(zs) <= lp.Sum([c * v for c, v in at_work[gi][i]]))
+    lp.Minimize(lp.Sum(under))
+    status = lp.Solve()
+    assert status == pywraplp.Solver.OPTIMAL, "the relaxation is feasible and bounded"
+    return float(lp.Objective().Value())
