@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -130,7 +131,7 @@ def run() -> list[dict[str, Any]]:
     print(file=sys.stderr)
     if not report.ok or report.created != persons:
         raise RuntimeError(f"import failed: {report.errors[:5]}")
-    os.remove(path)
+    shutil.rmtree(folder, ignore_errors=True)
     print(f"  naive loop on {sample:,} rows", file=sys.stderr)
     naive_seconds = _naive(persons, sample)
     rate = persons / elapsed
