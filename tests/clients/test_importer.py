@@ -113,6 +113,8 @@ def test_fields_not_in_the_file_get_their_defaults(tmp_path: Path) -> None:
 def test_databases_without_returning_inserts_import_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the row-by-row fallback reads SQLite's lastrowid")
     # Django's own switch: bulk_create cannot return ids (e.g. old SQLite).
     monkeypatch.setattr(
         type(connection.features),
@@ -233,7 +235,9 @@ def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path: Path) ->
 def test_dry_run_checks_the_registry_with_one_query_per_chunk(
     tmp_path: Path, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(1):
+    # On PostgreSQL the check is bracketed by SET LOCAL enable_seqscan (see importer).
+    expected = 3 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(expected):
         report = import_persons(write(tmp_path, good_lines()), fmt="csv", dry_run=True)
 
     assert report.valid == 3
