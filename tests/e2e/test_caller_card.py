@@ -48,7 +48,7 @@ def test_agent_authenticates_a_caller_after_one_wrong_answer(
         "link", name="Caller"
     ).click()
     page.get_by_label("Caller's number").fill("+370 699 99999")
-    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Open the contact").click()
     page.get_by_label("Name, identity code or phone").fill("sarunas kazlauskas")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("cell", name="Šarūnas Kazlauskas")).to_be_visible()
