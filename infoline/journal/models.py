@@ -84,7 +84,7 @@ class Contact(models.Model):
     """One registered contact with a citizen or employer (J1)."""
 
     # The caller's number and what they said are personal data.
-    AUDIT_REDACTED_FIELDS = ("phone", "summary", "result", "comment")
+    AUDIT_REDACTED_FIELDS = ("phone", "summary", "notes", "result", "comment")
 
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     channel = models.CharField(
@@ -99,6 +99,9 @@ class Contact(models.Model):
         related_name="contacts",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    ivr_choice = models.CharField(_("IVR choice"), max_length=100, blank=True)
+    # The telephony call this contact was opened for (one contact per answered call).
+    call_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     person = models.ForeignKey(
         "clients.Person",
         verbose_name=_("person"),
@@ -107,12 +110,22 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="contacts",
     )
+    employer = models.ForeignKey(
+        "clients.Employer",
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="journal_contacts",
+    )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("employee"),
         on_delete=models.PROTECT,
         related_name="contacts",
     )
+    # The employee's position when they registered the contact (J1).
+    agent_position = models.CharField(_("position"), max_length=200, blank=True)
     type = models.CharField(
         _("type"), max_length=20, choices=ContactType.choices, blank=True
     )
@@ -125,6 +138,11 @@ class Contact(models.Model):
         related_name="contacts",
     )
     summary = models.CharField(_("short content"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Contacts about the same matter (J5), linked both ways.
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related contacts"), blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -27,8 +27,10 @@ __all__ = [
     "claim_callbacks_to_remind",
     "close_message",
     "due_callbacks",
+    "open_contact",
     "open_messages",
     "perform_act",
+    "previous_handler",
     "read_message",
     "record_callback_attempt",
     "remind_callback",
@@ -142,6 +144,70 @@ def perform_act(user: User, contact: Contact, act: t.Act) -> Contact:
         ]
     )
     return contact
+
+
+# --- opening contacts (J1, J8) ----------------------------------------------------
+
+
+def open_contact(
+    agent: User,
+    *,
+    channel: str = "phone",
+    phone: str = "",
+    line_id: int | None = None,
+    ivr_choice: str = "",
+    call_id: str | None = None,
+    person_id: int | None = None,
+) -> Contact:
+    """Register a new contact handled by ``agent`` (J1); a phone contact for an answered call (J8).
+
+    ``phone`` must already be E.164 (or empty for an unknown number). With a
+    ``call_id`` the act is idempotent: answering the same call twice (a
+    telephony retry, a replayed event) returns the contact already opened.
+    """
+    from infoline.accounts.models import Employee
+
+    if call_id:
+        existing = Contact.objects.filter(call_id=call_id).first()
+        if existing is not None:
+            return existing
+    position = (
+        Employee.objects.filter(user=agent).values_list("position", flat=True).first()
+        or ""
+    )
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            agent=agent,
+            agent_position=position,
+            channel=channel,
+            phone=phone,
+            line_id=line_id,
+            ivr_choice=ivr_choice[:100],
+            call_id=call_id or None,
+            person_id=person_id,
+        )
+        ContactHistory.objects.create(
+            contact=contact,
+            actor=agent,
+            act="open",
+            old_status=contact.status,
+            new_status=contact.status,
+        )
+    return contact
+
+
+def previous_handler(
+    person_id: int, *, exclude_contact: int | None = None
+) -> int | None:
+    """The user who last handled a contact of the person (J5), for routing's preference."""
+    contacts = Contact.objects.filter(person_id=person_id)
+    if exclude_contact is not None:
+        contacts = contacts.exclude(pk=exclude_contact)
+    return (
+        contacts.order_by("-started_at", "-pk")
+        .values_list("agent_id", flat=True)
+        .first()
+    )
 
 
 def search_topics(contact_type: str, query: str, limit: int = 15) -> list[Topic]:
