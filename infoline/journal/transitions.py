@@ -52,14 +52,21 @@ Rules this module guarantees
 6. A redirect never changes the status and never loses a promise: a contact
    in work goes to a person or to a department's queue; a deferred answer
    goes to another responsible person and keeps its due date.
-7. Only a deferred answer goes through review; a contact in work (answered
+7. Escalation (J4) hands a contact in work to a tier-2 specialist (and
+   their department) with a deadline and a reason: it becomes a deferred
+   answer owed by that specialist, exactly as if deferred to them, and the
+   specialist (and the department, when one is named) is notified. The
+   actor cannot escalate to themselves (that is deferring). Routing a
+   complaint or service request to its responsible department with the
+   statutory deadline (J9, J10) is the same act.
+8. Only a deferred answer goes through review; a contact in work (answered
    during the call) is closed directly with its result and comment. A result
    returned for rework goes back to ``DEFERRED_ANSWER`` with the same
    responsible person and due date, its result and comment cleared (the
    history keeps them). Reopening a closed contact (a supervisor or
    administrator, with a reason) puts it back in work with the last assignee
    and clears result, comment and due date.
-8. Every legal act, including those that keep the status (redirect, extension
+9. Every legal act, including those that keep the status (redirect, extension
    requests and decisions), emits exactly one :class:`RecordHistory`, first
    in the list. Notifications name their recipient; nobody is notified of
    their own act.
@@ -110,6 +117,7 @@ __all__ = [
     "ContactState",
     "Defer",
     "Effect",
+    "Escalate",
     "ExtensionRequest",
     "IllegalTransition",
     "NoticeKind",
@@ -161,6 +169,7 @@ class ActName(enum.StrEnum):
     APPROVE_EXTENSION = "approve_extension"
     REJECT_EXTENSION = "reject_extension"
     REOPEN = "reopen"
+    ESCALATE = "escalate"
 
 
 class NoticeKind(enum.StrEnum):
@@ -175,6 +184,7 @@ class NoticeKind(enum.StrEnum):
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REJECTED = "extension_rejected"
     REOPENED = "reopened"
+    ESCALATED = "escalated"
 
 
 class IllegalTransition(ValueError):
@@ -316,6 +326,20 @@ class Reopen:
     reason: str
 
 
+@dataclass(frozen=True)
+class Escalate:
+    """Hand a contact in work to a tier-2 specialist with a deadline (rule 7).
+
+    ``department_id`` None keeps the current department.
+    """
+
+    name: ClassVar[ActName] = ActName.ESCALATE
+    assignee_id: int
+    department_id: int | None
+    due: date
+    reason: str
+
+
 Act: TypeAlias = (
     Defer
     | SubmitForReview
@@ -327,6 +351,7 @@ Act: TypeAlias = (
     | ApproveExtension
     | RejectExtension
     | Reopen
+    | Escalate
 )
 
 #: The input class of each act.
@@ -344,6 +369,7 @@ ACT_TYPES: Mapping[ActName, type[Act]] = MappingProxyType(
             ApproveExtension,
             RejectExtension,
             Reopen,
+            Escalate,
         )
     }
 )
@@ -406,6 +432,7 @@ TRANSITIONS: Mapping[tuple[Status, ActName], Status] = MappingProxyType(
         (_I, ActName.DEFER): _D,
         (_I, ActName.CLOSE): _C,
         (_I, ActName.REDIRECT): _I,
+        (_I, ActName.ESCALATE): _D,
         (_D, ActName.SUBMIT_FOR_REVIEW): _R,
         (_D, ActName.REDIRECT): _D,
         (_D, ActName.REQUEST_EXTENSION): _D,
@@ -462,6 +489,10 @@ REFUSALS: Mapping[tuple[Status, ActName], str] = MappingProxyType(
         (_D, ActName.CLOSE): gettext_noop(
             "A deferred answer is closed through review: submit the result for review"
         ),
+        (_D, ActName.ESCALATE): gettext_noop(
+            "The answer is already deferred to a responsible person; redirect it "
+            "to hand it over"
+        ),
         (_D, ActName.REOPEN): gettext_noop(
             "Only a closed contact can be reopened; this one awaits its deferred answer"
         ),
@@ -489,6 +520,10 @@ REFUSALS: Mapping[tuple[Status, ActName], str] = MappingProxyType(
         ),
         (_R, ActName.REJECT_EXTENSION): gettext_noop(
             "There is no extension request to reject: the contact is under review"
+        ),
+        (_R, ActName.ESCALATE): gettext_noop(
+            "A contact under review can only be approved or returned for rework, "
+            "not escalated"
         ),
         (_R, ActName.REOPEN): gettext_noop(
             "Only a closed contact can be reopened; this one is under review"
@@ -539,6 +574,10 @@ ALLOWED_ROLES: Mapping[ActName, tuple[frozenset[str], str]] = MappingProxyType(
         ActName.REDIRECT: (
             HANDLERS,
             gettext_noop("Only staff who handle contacts can redirect a contact"),
+        ),
+        ActName.ESCALATE: (
+            HANDLERS,
+            gettext_noop("Only staff who handle contacts can escalate a contact"),
         ),
         ActName.REQUEST_EXTENSION: (
             HANDLERS,
@@ -790,6 +829,31 @@ def _reopen(state: ContactState, act: Reopen, ctx: _Context) -> _Outcome:
     return new, reason, effects
 
 
+def _escalate(state: ContactState, act: Escalate, ctx: _Context) -> _Outcome:
+    if act.assignee_id == ctx.actor_id:
+        raise IllegalTransition(
+            gettext_noop(
+                "Escalate to another colleague; to answer it yourself, defer the answer"
+            )
+        )
+    _require_not_past(act.due, ctx.today)
+    reason = _require_text(act.reason, gettext_noop("Say why the contact is escalated"))
+    department_id = (
+        state.department_id if act.department_id is None else act.department_id
+    )
+    new = replace(
+        state,
+        status=Status.DEFERRED_ANSWER,
+        assignee_id=act.assignee_id,
+        department_id=department_id,
+        due=act.due,
+    )
+    effects: list[Effect] = [Notify(act.assignee_id, NoticeKind.ESCALATED)]
+    if act.department_id is not None:
+        effects.append(NotifyDepartment(act.department_id, NoticeKind.ESCALATED))
+    return new, reason, effects
+
+
 # Each handler is typed for its own act; apply() dispatches by the act's name,
 # which ACT_TYPES ties to the class, so the narrowing below is sound.
 _HANDLER_FUNCTIONS: Mapping[
@@ -806,6 +870,7 @@ _HANDLER_FUNCTIONS: Mapping[
         ActName.APPROVE_EXTENSION: _approve_extension,
         ActName.REJECT_EXTENSION: _reject_extension,
         ActName.REOPEN: _reopen,
+        ActName.ESCALATE: _escalate,
     }
 )
 

@@ -27,6 +27,7 @@ from infoline.journal.transitions import (
     Close,
     ContactState,
     Defer,
+    Escalate,
     ExtensionRequest,
     IllegalTransition,
     NoticeKind,
@@ -96,6 +97,12 @@ ACTS: dict[ActName, Act] = {
     ActName.APPROVE_EXTENSION: ApproveExtension(),
     ActName.REJECT_EXTENSION: RejectExtension("Call with what is known"),
     ActName.REOPEN: Reopen("The citizen called again"),
+    ActName.ESCALATE: Escalate(
+        assignee_id=SPECIALIST,
+        department_id=OTHER_DEPT,
+        due=DUE,
+        reason="Tier 2: pension law",
+    ),
 }
 
 IW, D, R, C = (
@@ -130,6 +137,20 @@ LEGAL = {
         [
             _history(ActName.REDIRECT, IW, IW, "Their area"),
             Notify(OTHER, NoticeKind.REDIRECTED),
+        ],
+    ),
+    (IW, ActName.ESCALATE): (
+        dataclasses.replace(
+            IN_WORK,
+            status=D,
+            assignee_id=SPECIALIST,
+            department_id=OTHER_DEPT,
+            due=DUE,
+        ),
+        [
+            _history(ActName.ESCALATE, IW, D, "Tier 2: pension law"),
+            Notify(SPECIALIST, NoticeKind.ESCALATED),
+            NotifyDepartment(OTHER_DEPT, NoticeKind.ESCALATED),
         ],
     ),
     # From PENDING: the pending request is decided first, so these two start
@@ -230,6 +251,8 @@ REFUSED: dict[tuple[Status, ActName], str] = {
     "result for review",
     (D, ActName.REOPEN): "Only a closed contact can be reopened; this one awaits "
     "its deferred answer",
+    (D, ActName.ESCALATE): "The answer is already deferred to a responsible "
+    "person; redirect it to hand it over",
     (R, ActName.DEFER): "A contact under review can only be approved or returned "
     "for rework, not deferred",
     (R, ActName.SUBMIT_FOR_REVIEW): "The contact is already under review",
@@ -245,6 +268,8 @@ REFUSED: dict[tuple[Status, ActName], str] = {
     "contact is under review",
     (R, ActName.REOPEN): "Only a closed contact can be reopened; this one is under "
     "review",
+    (R, ActName.ESCALATE): "A contact under review can only be approved or "
+    "returned for rework, not escalated",
     **{(C, name): CLOSED_IS_FINAL for name in ActName if name is not ActName.REOPEN},
 }
 
@@ -286,7 +311,7 @@ def _refused(
 def test_the_expected_matrix_covers_every_pair_exactly_once() -> None:
     assert LEGAL.keys().isdisjoint(REFUSED.keys())
     assert LEGAL.keys() | REFUSED.keys() == set(ALL_PAIRS)
-    assert len(ALL_PAIRS) == 40
+    assert len(ALL_PAIRS) == 44
 
 
 def test_the_module_table_is_the_documented_one() -> None:
@@ -310,7 +335,12 @@ def test_every_pair_gives_its_documented_outcome(status: Status, name: ActName) 
 
 
 def test_acts_from_lists_the_legal_acts_of_each_status() -> None:
-    assert t.acts_from(IW) == {ActName.DEFER, ActName.CLOSE, ActName.REDIRECT}
+    assert t.acts_from(IW) == {
+        ActName.DEFER,
+        ActName.CLOSE,
+        ActName.REDIRECT,
+        ActName.ESCALATE,
+    }
     assert t.acts_from(D) == {
         ActName.SUBMIT_FOR_REVIEW,
         ActName.REDIRECT,
@@ -376,6 +406,10 @@ EXPECTED_ROLES = {
     ActName.REQUEST_EXTENSION: (
         HANDLE,
         "Only staff who handle contacts can request a deadline extension",
+    ),
+    ActName.ESCALATE: (
+        HANDLE,
+        "Only staff who handle contacts can escalate a contact",
     ),
     ActName.APPROVE: (
         DECIDE,
@@ -637,6 +671,50 @@ def test_pending_extension_blocks_review_and_redirect() -> None:
     )
 
 
+def test_escalation_needs_a_future_deadline_a_reason_and_someone_else() -> None:
+    _refused(
+        IN_WORK,
+        Escalate(SPECIALIST, None, TODAY - timedelta(days=1), "Tier 2"),
+        "The due date 2026-11-22 is in the past",
+    )
+    _refused(
+        IN_WORK,
+        Escalate(SPECIALIST, None, DUE, " "),
+        "Say why the contact is escalated",
+    )
+    _refused(
+        IN_WORK,
+        Escalate(AGENT, None, DUE, "Tier 2"),
+        "Escalate to another colleague; to answer it yourself, defer the answer",
+        role="agent",
+        actor=AGENT,
+    )
+
+
+def test_escalation_to_a_specialist_keeps_the_department_and_tells_only_them() -> None:
+    new, effects = _apply(
+        IN_WORK,
+        Escalate(SPECIALIST, None, TODAY, " Pension law "),
+        role="agent",
+        actor=AGENT,
+    )
+    assert new == ContactState(D, assignee_id=SPECIALIST, department_id=DEPT, due=TODAY)
+    assert effects == [
+        RecordHistory(ActName.ESCALATE, IW, D, AGENT, "Pension law"),
+        Notify(SPECIALIST, NoticeKind.ESCALATED),
+    ]
+
+
+def test_an_agent_cannot_escalate_a_colleagues_contact() -> None:
+    _refused(
+        IN_WORK,
+        Escalate(SPECIALIST, None, DUE, "Tier 2"),
+        NOT_YOURS,
+        role="agent",
+        actor=OTHER,
+    )
+
+
 def test_return_for_rework_needs_a_reason() -> None:
     _refused(UNDER_REVIEW, ReturnForRework("\t"), "Say what must be reworked")
 
@@ -804,6 +882,13 @@ ACT_STRATEGIES: dict[ActName, st.SearchStrategy[Act]] = {
     ActName.APPROVE_EXTENSION: st.just(ApproveExtension()),
     ActName.REJECT_EXTENSION: st.builds(RejectExtension, reason=TEXTS),
     ActName.REOPEN: st.builds(Reopen, reason=TEXTS),
+    ActName.ESCALATE: st.builds(
+        Escalate,
+        assignee_id=ACTOR_IDS,
+        department_id=OPTIONAL_DEPTS,
+        due=DAYS,
+        reason=TEXTS,
+    ),
 }
 # The administrator twice: half the acts come from someone allowed to do
 # anything, so sequences get past the role checks.
