@@ -181,6 +181,13 @@ class Contact(models.Model):
     )
     result = models.TextField(_("result"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Deadline timers (J9, J10; journal/timers.py): the due date a reminder or
+    # an escalation was sent for (a new due date re-arms them) and the claim
+    # of the worker sending one, taken with a conditional UPDATE.
+    due_reminded_for = models.DateField(null=True, blank=True, editable=False)
+    due_escalated_for = models.DateField(null=True, blank=True, editable=False)
+    timer_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    timer_claimed_by = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contact")
@@ -205,8 +212,13 @@ class ContactHistory(models.Model):
         Contact, on_delete=models.CASCADE, related_name="history"
     )
     at = models.DateTimeField(auto_now_add=True)
+    # None: the system acted (a deadline reminder or escalation by the timers).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     act = models.CharField(_("act"), max_length=30)
     old_status = models.CharField(max_length=20, choices=ContactStatus.choices)
@@ -228,8 +240,20 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    # A message for a colleague taken outside a contact has no contact.
     contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="notifications"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    message = models.ForeignKey(
+        "ColleagueMessage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -353,6 +377,9 @@ class ColleagueMessage(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome = models.CharField(_("call-back outcome"), max_length=500, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The escalation timer's claim (journal/timers.py), as on Callback.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("message for a colleague")
@@ -362,3 +389,111 @@ class ColleagueMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk} for {self.intended_for_id}"
+
+
+class DeadlineRule(models.Model):
+    """The statutory term of a contact type (J9, J10) and its responsible department.
+
+    A complaint, say, is answered within ``working_days`` working days of the
+    responsible department's calendar, counted from the day after it was
+    registered. ``topic`` narrows a rule to one topic and its sub-topics; the
+    most specific active rule wins. ``remind_days`` working days before the
+    deadline the responsible person is reminded.
+    """
+
+    contact_type = models.CharField(
+        _("type"), max_length=20, choices=ContactType.choices
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadline_rules",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="deadline_rules",
+    )
+    working_days = models.PositiveSmallIntegerField(_("term in working days"))
+    remind_days = models.PositiveSmallIntegerField(
+        _("remind working days before"), default=2
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("statutory deadline")
+        verbose_name_plural = _("statutory deadlines")
+        ordering = ["contact_type", "topic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_type", "topic"], name="journal_deadline_rule_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["contact_type"],
+                condition=models.Q(topic__isnull=True),
+                name="journal_deadline_rule_type_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_contact_type_display()}: {self.working_days}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext
+
+        if self.working_days < 1:
+            raise ValidationError(
+                {"working_days": gettext("A term is at least one working day.")}
+            )
+        if self.topic is not None and self.topic.type != self.contact_type:
+            raise ValidationError(
+                {"topic": gettext("The topic belongs to another contact type.")}
+            )
+
+
+def _attachment_path(instance: ContactAttachment, filename: str) -> str:
+    """Store under a random name: the original name is data, not a path."""
+    import uuid
+
+    return f"attachments/{instance.contact_id}/{uuid.uuid4().hex}"
+
+
+class ContactAttachment(models.Model):
+    """A document attached to a contact (J7), with its number and registration date.
+
+    The file lives in the private storage (``MEDIA_ROOT``, outside the web
+    root, never served directly); ``content_type`` is what its content was
+    recognised as, not what the uploader claimed. Attachments hold personal
+    data: they are served only by ``records:attachment-download``, which
+    checks access and logs the read.
+    """
+
+    AUDIT_REDACTED_FIELDS = ("original_name", "document_number")
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    document_number = models.CharField(_("document number"), max_length=100)
+    registered_on = models.DateField(_("registration date"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["contact", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} ({self.registered_on:%Y-%m-%d})"
