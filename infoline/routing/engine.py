@@ -375,6 +375,68 @@ class Engine:
         """Return how an ended call ended, ``None`` while active or unknown."""
         return self._outcomes.get(call_id)
 
+    def call_details(self, call_id: str) -> dict[str, Any] | None:
+        """Return what the desk shows of an active call, ``None`` otherwise.
+
+        The caller's number is personal data: the runner sends it only to
+        the agent the call is offered to.
+        """
+        call = self._calls.get(call_id)
+        if call is None:
+            return None
+        return {
+            "call_id": call.call_id,
+            "state": call.state.value,
+            "line": call.line,
+            "caller": call.caller,
+            "language": call.language,
+            "queue": call.queue_id,
+            "choices": list(call.choices),
+            "identity_code": call.identity_code,
+            "agent": call.agent_id,
+            "consult_agent": call.consult_agent,
+            "arrived_at": call.arrived_at,
+            "queued_at": call.queued_at,
+            "answered_at": call.answered_at,
+        }
+
+    def queue_board(self, now: float) -> dict[str, dict[str, Any]]:
+        """Return per queue the callers not yet answered and the longest wait.
+
+        ``waiting`` counts calls queued or ringing an agent for the first
+        time (answered calls back in a queue after a transfer are not
+        waiting callers); ``longest_wait_s`` is measured from joining the
+        queue to ``now``; ``stats`` are the counters since the engine's
+        first event. One pass over the active calls: for a wall-board
+        refreshed about once a second, not for every event.
+        """
+        board: dict[str, dict[str, Any]] = {
+            q: {"waiting": 0, "longest_wait_s": 0.0, "stats": dict(s)}
+            for q, s in self._stats.items()
+        }
+        for call in self._calls.values():
+            if call.queue_id is None or call.answered_at is not None:
+                continue
+            # Unanswered calls that reached a queue are QUEUED or RINGING.
+            assert call.state is _QUEUED or call.state is CallState.RINGING
+            entry = board[call.queue_id]
+            entry["waiting"] += 1
+            assert call.queued_at is not None  # set by every enqueue
+            entry["longest_wait_s"] = max(entry["longest_wait_s"], now - call.queued_at)
+        return board
+
+    def agent_board(self) -> dict[str, dict[str, Any]]:
+        """Return every known agent's state, reason, since and call."""
+        return {
+            a.agent_id: {
+                "state": a.state.value,
+                "reason": a.reason,
+                "since": a.since,
+                "call": a.call_id,
+            }
+            for a in self._agents.values()
+        }
+
     # --- lookups that raise AdapterEventError ---------------------------------
 
     def _active_call(self, call_id: str) -> Call:

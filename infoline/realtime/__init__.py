@@ -1,0 +1,1 @@
+"""Real time: Channels consumers for the agent desk and the wall-board."""

@@ -1,0 +1,1 @@
+"""Telephony: adapters that move calls and the runner around the routing engine."""
