@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "infoline.clients",
     "infoline.journal",
     "infoline.notify",
+    "infoline.telephony",
+    "infoline.realtime",
 ]
 
 MIDDLEWARE = [
