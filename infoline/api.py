@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from infoline.accounts.api import router as accounts_router
 from infoline.clients.api import router as clients_router
+from infoline.knowledge.api import router as knowledge_router
 from infoline.lib.api import SessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -20,3 +21,4 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", clients_router)
+api.add_router("/", knowledge_router)

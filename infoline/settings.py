@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "infoline.clients",
     "infoline.journal",
     "infoline.notify",
+    "infoline.knowledge",
     "infoline.telephony",
     "infoline.realtime",
 ]
@@ -275,6 +276,16 @@ INFOLINE_SENDERS = {
 INFOLINE_SMS_URL = env_str("INFOLINE_SMS_URL")
 # Persons without a contact for this many years are anonymised (gdpr_retention).
 INFOLINE_RETENTION_YEARS = env_int("INFOLINE_RETENTION_YEARS", 10, minimum=1)
+# Journal records and timers (issue 5): attachment size limit, extract size,
+# reminder lead before a deadline (working days), message escalation (working hours).
+INFOLINE_ATTACHMENT_MAX_BYTES = env_int(
+    "INFOLINE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1
+)
+INFOLINE_EXPORT_MAX_ROWS = env_int("INFOLINE_EXPORT_MAX_ROWS", 100_000, minimum=1)
+INFOLINE_DEADLINE_REMIND_DAYS = env_int("INFOLINE_DEADLINE_REMIND_DAYS", 2, minimum=0)
+INFOLINE_MESSAGE_ESCALATE_HOURS = env_int(
+    "INFOLINE_MESSAGE_ESCALATE_HOURS", 4, minimum=1
+)
 INFOLINE_SMS_TOKEN = env_secret("INFOLINE_SMS_TOKEN")
 
 X_FRAME_OPTIONS = "DENY"

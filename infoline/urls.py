@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("infoline.accounts.urls")),
     path("", include("infoline.audit.urls")),
     path("", include("infoline.clients.urls")),
+    path("", include("infoline.journal.urls_records")),
+    path("", include("infoline.journal.urls")),
+    path("", include("infoline.knowledge.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

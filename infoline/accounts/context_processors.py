@@ -13,8 +13,10 @@ from infoline.accounts.permissions import has_action
 # (label, URL name, action); the first item whose URL prefixes the path is current.
 NAVIGATION = [
     (_("Start"), "home", "home.view"),
-    (_("Caller"), "clients:start", "clients.search"),
+    (_("Desk"), "journal:desk", "desk.use"),
+    (_("Team"), "journal:team", "desk.team"),
     (_("Directory"), "accounts:directory", "directory.view"),
+    (_("Knowledge"), "knowledge:search", "knowledge.view"),
     (_("Absences"), "accounts:absences", "absence.manage_own"),
     (_("Opening hours"), "accounts:hours", "hours.view"),
     (_("Audit log"), "audit:list", "audit.view"),

@@ -45,9 +45,36 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "Find callers, authenticate them, see what authentication allows",
         frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
+    "desk.use": (
+        "Work on the agent desk: register and journal contacts, keep callbacks, take messages",
+        frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "desk.team": (
+        "See the open, due and overdue items of a team",
+        frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
     "clients.override": (
         "See a person's data without caller authentication, with a written reason",
         frozenset({Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "knowledge.view": (
+        "Read answer scripts, knowledge articles and peak announcements; search them",
+        ALL - {Role.DPO},
+    ),
+    "knowledge.edit": (
+        "Write script drafts and knowledge articles, attach forms, confirm reviews",
+        frozenset(
+            {Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}
+        ),
+    ),
+    "knowledge.approve": ("Approve another author's script draft", LEADS),
+    "knowledge.announce": (
+        "Announce expected peaks to agents and planners",
+        LEADS | {Role.PLANNER},
+    ),
+    "clients.import": (
+        "Import persons and employers from CSV or XLSX files",
+        frozenset({Role.ADMINISTRATOR}),
     ),
     "privacy.audit": (
         "See who looked at whose personal data; export access reports",
@@ -56,6 +83,30 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "privacy.approve": (
         "Approve or reject another person's erasure request",
         frozenset({Role.DPO, Role.ADMINISTRATOR}),
+    ),
+    "journal.attachments": (
+        "Attach documents to contacts one handles and open them (logged)",
+        frozenset(
+            {
+                Role.AGENT,
+                Role.SPECIALIST,
+                Role.TEAM_LEAD,
+                Role.SUPERVISOR,
+                Role.ADMINISTRATOR,
+            }
+        ),
+    ),
+    "journal.export": (
+        "Export journal extracts (CSV, XLSX); every person in them is access-logged",
+        LEADS,
+    ),
+    "telephony.softphone": (
+        "Take calls: start and end work, ready / not ready, answer and end calls",
+        frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "wallboard.view": (
+        "See the live wall-board: waiting calls, agents by state, service level",
+        frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
     "admin.site": (
         "Use the administration site for reference data and staff",

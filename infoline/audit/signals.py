@@ -28,9 +28,10 @@ AUDITED_APPS = {
     "clients",
     "journal",
     "notify",
+    "knowledge",
 }
 # Models that are themselves logs (an audit row per row would only double them).
-UNAUDITED_MODELS = {"clients.accesslog"}
+UNAUDITED_MODELS = {"clients.accesslog", "knowledge.searchentry"}
 # Fields whose values never enter the trail (only the fact that they changed).
 SECRET_FIELDS = {"password", "key", "token_hash", "secret", "token"}
 IGNORED_FIELDS = {

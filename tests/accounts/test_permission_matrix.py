@@ -20,7 +20,7 @@ from infoline.accounts.models import ApiToken, Department, Employee, OpeningCale
 from infoline.accounts.permissions import ACTIONS, PERMISSIONS
 from infoline.accounts.services import create_api_token
 from infoline.clients.models import Person, Verification
-from infoline.journal.models import Contact
+from infoline.journal.models import Contact, Topic
 from tests.conftest import verified_client
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
@@ -46,7 +46,40 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "accounts:hours": ("GET", "hours.view", None),
     "accounts:calendar-detail": ("GET", "hours.view", "calendar"),
     "audit:list": ("GET", "audit.view", None),
-    "clients:start": ("GET", "clients.search", None),
+    "journal:desk": ("GET", "desk.use", None),
+    "journal:worklist": ("GET", "desk.use", None),
+    "journal:team": ("GET", "desk.team", None),
+    "journal:colleagues": ("GET", "desk.use", None),
+    "journal:contact": ("GET", "desk.use", "contact"),
+    "journal:save": ("POST", "desk.use", "contact"),
+    "journal:topics": ("GET", "desk.use", "contact"),
+    "journal:act": ("POST", "desk.use", "contact"),
+    "journal:callback": ("POST", "desk.use", "contact"),
+    "journal:message": ("POST", "desk.use", "contact"),
+    "journal:link": ("POST", "desk.use", "contact"),
+    "journal:callback-attempt": ("POST", "desk.use", "callback"),
+    "journal:message-read": ("POST", "desk.use", "message"),
+    "journal:message-close": ("POST", "desk.use", "message"),
+    "knowledge:search": ("GET", "knowledge.view", None),
+    "knowledge:search-results": ("GET", "knowledge.view", None),
+    "knowledge:script-list": ("GET", "knowledge.view", None),
+    "knowledge:script-new": ("GET", "knowledge.edit", None),
+    "knowledge:script-detail": ("GET", "knowledge.view", "knowledge.script"),
+    "knowledge:script-edit": ("POST", "knowledge.edit", "knowledge.script"),
+    "knowledge:script-approve": ("POST", "knowledge.approve", "knowledge.draft"),
+    "knowledge:script-panel": ("GET", "knowledge.view", "knowledge.topic"),
+    "knowledge:article-list": ("GET", "knowledge.view", None),
+    "knowledge:article-new": ("POST", "knowledge.edit", None),
+    "knowledge:article-detail": ("GET", "knowledge.view", "knowledge.article"),
+    "knowledge:article-edit": ("GET", "knowledge.edit", "knowledge.article"),
+    "knowledge:article-reviewed": ("POST", "knowledge.edit", "knowledge.article"),
+    "knowledge:attachment-upload": ("POST", "knowledge.edit", "knowledge.article"),
+    "knowledge:attachment-download": ("GET", "knowledge.view", "knowledge.attachment"),
+    "knowledge:reviews-due": ("GET", "knowledge.edit", None),
+    "knowledge:announcements": ("GET", "knowledge.view", None),
+    "knowledge:announcement-new": ("POST", "knowledge.announce", None),
+    "knowledge:announcement-edit": ("GET", "knowledge.announce", "knowledge.announcement"),
+    "knowledge:announcements-panel": ("GET", "knowledge.view", None),
     "clients:card": ("GET", "clients.search", "contact"),
     "clients:select-person": ("POST", "clients.search", "contact+person"),
     "clients:verify": ("POST", "clients.search", "contact"),
@@ -64,6 +97,9 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:erasure-request": ("POST", "privacy.audit", "person_id"),
     "clients:erasures": ("GET", "privacy.approve", None),
     "clients:erasure-decide": ("POST", "privacy.approve", "erasure"),
+    "clients:import": ("GET", "clients.import", None),
+    "clients:import-job": ("GET", "clients.import", "import_job"),
+    "clients:import-report": ("GET", "clients.import", "import_job"),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -89,7 +125,8 @@ API: dict[str, tuple[str, str]] = {
     "/api/clients/contacts/{contact_id}/verifications/{verification_id}/answers": (
         "POST",
         "clients.search",
-    ),
+    ),    "/api/knowledge/search": ("GET", "knowledge.view"),
+    "/api/knowledge/topics/{topic_id}/script": ("GET", "knowledge.view"),
 }
 API_BODIES: dict[str, dict[str, Any]] = {
     "/api/clients/contacts": {"phone": ""},
@@ -181,8 +218,47 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
                 contact=contact, person=objects["person"], agent=user
             ).pk
         return kwargs
+    if key.startswith("knowledge."):
+        from tests.knowledge.walk import walk_kwargs
+
+        return walk_kwargs(key, user)
     if key == "person_id":
         return {"person_id": objects["person"].pk}
+    if key == "callback":
+        # Callbacks and messages are reachable only by whom they are for.
+        import datetime
+
+        from django.utils import timezone
+
+        from infoline.journal.models import Callback
+
+        start = timezone.now() + datetime.timedelta(hours=1)
+        callback = Callback.objects.create(
+            contact=Contact.objects.create(agent=user),
+            phone="+37060000000",
+            window_start=start,
+            window_end=start + datetime.timedelta(hours=1),
+            responsible=user,
+        )
+        return {"callback_id": callback.pk}
+    if key == "message":
+        from infoline.journal.models import ColleagueMessage
+
+        me = Employee.objects.filter(user=user).first() or Employee.objects.create(
+            first_name="Walk",
+            last_name=user.username,
+            user=user,
+            department=Department.objects.get(code="cc"),
+        )
+        message = ColleagueMessage.objects.create(
+            intended_for=me,
+            delivered_to=me,
+            taken_by=user,
+            caller_name="Walk",
+            phone="+37060000000",
+            reason="walk",
+        )
+        return {"message_id": message.pk}
     if key == "erasure":
         other = objects["person"]
         from infoline.clients.models import ErasureRequest
@@ -191,6 +267,13 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
             person=other, reason="walk", requested_by=user
         )
         return {"request_id": erasure.pk}
+    if key == "import_job":
+        from infoline.clients.models import ImportJob
+
+        job = ImportJob.objects.create(
+            kind="persons", file_name="walk.csv", file_format="csv", created_by=user
+        )
+        return {"job_id": job.pk}
     if key == "user_id":
         return {"user_id": user.pk}
     if key == "token":
@@ -259,6 +342,7 @@ def test_walk_every_api_path_as_every_role(
                 "department_id": objects["department"].pk,
                 "calendar_id": objects["calendar"].pk,
                 "contact_id": contact.pk,
+                "topic_id": Topic.objects.create(type="consultation", name="Walk").pk,
                 "verification_id": Verification.objects.create(
                     contact=contact, person=objects["person"], agent=user
                 ).pk,

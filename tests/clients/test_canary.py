@@ -23,7 +23,7 @@ from infoline.clients.models import (
     PersonPhone,
     Verification,
 )
-from infoline.journal.models import Contact
+from infoline.journal.models import Contact, Topic
 from tests.accounts.test_permission_matrix import API, PAGES, _kwargs
 from tests.conftest import verified_client
 
@@ -79,6 +79,7 @@ def _sweep(
             "department_id": objects["department"].pk,
             "calendar_id": objects["calendar"].pk,
             "contact_id": contact.pk,
+            "topic_id": Topic.objects.create(type="consultation", name="Canary").pk,
         }
         for path, (method, _action) in API.items():
             if method != "GET":
@@ -130,7 +131,8 @@ def test_no_marker_leaks_before_authentication_and_every_disclosure_is_logged(
     rows = AccessLog.objects.filter(
         person=person, user_id=agent.pk, contact_id=contact.pk
     ).count()
-    assert rows == 4  # one per category shown on the card
+    # One per category shown on the card, and one for the earlier contacts (J5).
+    assert rows == 5
 
     # Everybody else, and every other page, still sees no marker.
     last_before = (

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from infoline.accounts.demo import load_demo
 from infoline.clients.demo import load_demo_clients
+from infoline.knowledge.demo import load_demo_knowledge
 from infoline.lib.context import Actor, acting_as
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         logins = load_demo()
         with acting_as(Actor(via="command", reason="demo organisation")):
             load_demo_clients()
+            load_demo_knowledge()
         self.stdout.write("Demo logins, one per role:")
         for login in logins:
             self.stdout.write(
