@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 class CallerSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name, identity code or phone"), required=False, max_length=120
+        label=_("Name, identity code or phone"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"data-search-box": "", "autocomplete": "off"}),
     )
     birth_date = forms.DateField(
         label=_("Date of birth"),
@@ -32,10 +35,6 @@ class OverrideForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class NewContactForm(forms.Form):
-    phone = forms.CharField(label=_("Caller's number"), required=False, max_length=30)
 
 
 class NewPersonForm(forms.Form):

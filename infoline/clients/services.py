@@ -45,6 +45,7 @@ __all__ = [
     "SearchResult",
     "answer_question",
     "disclose",
+    "disclose_category",
     "find_by_identity",
     "find_by_phone",
     "override_access",
@@ -475,6 +476,29 @@ def disclose(user: User, person: Person, contact: Contact | None) -> PersonCard:
                 card.fields[name] = MASK
                 card.masked.add(name)
     return card
+
+
+def disclose_category(
+    user: User, person: Person, contact: Contact | None, category: str
+) -> bool:
+    """Whether ``user`` may see ``category`` of ``person`` now; logs the look when so.
+
+    For data outside the card (the person's contact history, attachments...):
+    the caller asks before reading and reads only on ``True``.
+    """
+    allowed, reason = _allowed_categories(user, person, contact)
+    if category not in allowed:
+        return False
+    AccessLog.objects.create(
+        user_id=user.pk,
+        user_name=user.get_username(),
+        person=person,
+        category=category,
+        contact_id=contact.pk if contact else None,
+        reason=reason,
+        via=current_actor().via,
+    )
+    return True
 
 
 def _value(person: Person, name: str) -> Any:

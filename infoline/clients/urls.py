@@ -5,7 +5,6 @@ from infoline.clients import views
 app_name = "clients"
 
 urlpatterns = [
-    path("caller/", views.caller_start, name="start"),
     path("caller/<int:pk>/", views.caller_card, name="card"),
     path(
         "caller/<int:pk>/person/<int:person_id>/",

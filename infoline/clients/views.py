@@ -11,42 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from infoline.accounts.permissions import has_action, require_action
-from infoline.accounts.validators import normalize_phone
 from infoline.clients import services
 from infoline.clients.access import access_contact, access_person
 from infoline.clients.choices import ConsentKind, VerificationStatus
 from infoline.clients.forms import (
     AnswerForm,
     CallerSearchForm,
-    NewContactForm,
     OverrideForm,
     StartVerificationForm,
 )
 from infoline.clients.models import AuthQuestion, Verification
-from infoline.journal.choices import ContactStatus
 from infoline.journal.models import Contact
 from infoline.lib.http import AuthedHttpRequest
-
-
-@require_action("clients.search")
-def caller_start(request: AuthedHttpRequest) -> HttpResponse:
-    """Open contacts of the user, and a form to register a new one."""
-    form = NewContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        phone = form.cleaned_data["phone"]
-        try:
-            phone = normalize_phone(phone) if phone else ""
-        except ValidationError as exc:
-            form.add_error("phone", exc)
-        else:
-            contact = Contact.objects.create(agent=request.user, phone=phone)
-            return redirect("clients:card", contact.pk)
-    open_contacts = Contact.objects.filter(
-        agent=request.user, status=ContactStatus.IN_WORK
-    )[:20]
-    return render(
-        request, "clients/start.html", {"form": form, "open_contacts": open_contacts}
-    )
 
 
 def _new_person_form() -> object:
@@ -113,12 +89,13 @@ def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, obj
 def caller_card(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = access_contact(request.user, pk)
     context = _card_context(request, contact)
-    template = (
-        "clients/_results.html"
-        if request.headers.get("HX-Request")
-        else "clients/card.html"
-    )
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "clients/_results.html", context)
+    # The contact workspace of the desk: caller card plus the journal's panels.
+    from infoline.journal.views import contact_panels
+
+    context.update(contact_panels(request, contact))
+    return render(request, "clients/card.html", context)
 
 
 @require_POST
@@ -249,7 +226,7 @@ def close_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("clients:card", contact.pk)
     messages.success(request, _("The contact is closed."))
-    return redirect("clients:start")
+    return redirect("journal:desk")
 
 
 @require_action("privacy.audit")

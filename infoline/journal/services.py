@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,20 +25,27 @@ from infoline.journal.models import (
 )
 
 __all__ = [
+    "MemberLoad",
+    "WorkList",
     "claim_callbacks_to_remind",
     "close_message",
     "due_callbacks",
+    "link_contacts",
     "open_contact",
     "open_messages",
     "perform_act",
+    "person_history",
     "previous_handler",
     "read_message",
     "record_callback_attempt",
     "remind_callback",
+    "save_journal",
     "schedule_callback",
     "search_topics",
     "state_of",
     "take_message",
+    "team_overview",
+    "work_list",
 ]
 
 
@@ -499,3 +507,224 @@ def close_message(
     message.outcome = outcome.strip()
     message.save(update_fields=["read_at", "closed_at", "outcome"])
     return message
+
+
+# --- the agent desk: journal form, history, work list (J1, J2, J5) -------------
+
+
+@transaction.atomic
+def save_journal(
+    user: User,
+    contact: Contact,
+    *,
+    contact_type: str,
+    topic_id: int | None,
+    summary: str,
+    notes: str,
+) -> Contact:
+    """Record what the contact was about (J1, J2); refused with a specific message, nothing saved."""
+    from infoline.journal.choices import ContactType
+
+    if not contact.is_open:
+        raise ValidationError(gettext("This contact is closed."))
+    if contact_type and contact_type not in ContactType.values:
+        raise ValidationError(gettext("Choose the type of the contact."))
+    topic = None
+    if topic_id is not None:
+        topic = Topic.objects.filter(pk=topic_id, active=True).first()
+        if topic is None:
+            raise ValidationError(gettext("The topic does not exist any more."))
+        if contact_type and topic.type != contact_type:
+            raise ValidationError(
+                gettext("The topic belongs to another type of contact.")
+            )
+        contact_type = topic.type
+    summary = summary.strip()
+    if len(summary) > 500:
+        raise ValidationError(
+            gettext("The short content is too long (at most 500 characters).")
+        )
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact.type = contact_type
+    contact.topic = topic
+    contact.summary = summary
+    contact.notes = notes.strip()
+    contact.save(update_fields=["type", "topic", "summary", "notes"])
+    return contact
+
+
+def person_history(
+    user: User, person: Any, contact: Contact | None, limit: int = 20
+) -> tuple[int, list[Contact] | None]:
+    """The person's earlier contacts (J5): how many, and the list when the gate allows.
+
+    Their contents are case data (A3): the list is returned, and the look
+    logged, only when ``user`` may see that category; otherwise ``None``.
+    """
+    from infoline.clients.choices import DataCategory
+    from infoline.clients.services import disclose_category
+
+    earlier = Contact.objects.filter(person=person)
+    if contact is not None:
+        earlier = earlier.exclude(pk=contact.pk)
+    count = earlier.count()
+    if count == 0 or not disclose_category(user, person, contact, DataCategory.CASE):
+        return count, None
+    rows = list(
+        earlier.select_related("topic", "agent", "assignee").order_by(
+            "-started_at", "-pk"
+        )[:limit]
+    )
+    return count, rows
+
+
+@transaction.atomic
+def link_contacts(user: User, contact: Contact, other_id: int) -> Contact:
+    """Link two contacts about the same matter (J5); both must be of the same person."""
+    other = Contact.objects.filter(pk=other_id).first()
+    if other is None or other.pk == contact.pk:
+        raise ValidationError(gettext("There is no other contact with that number."))
+    if contact.person_id is None or other.person_id != contact.person_id:
+        raise ValidationError(
+            gettext("Only contacts of the same person can be linked.")
+        )
+    contact.related.add(other)
+    ContactHistory.objects.create(
+        contact=contact,
+        actor=user,
+        act="link",
+        old_status=contact.status,
+        new_status=contact.status,
+        reason=f"#{other.pk}",
+    )
+    return contact
+
+
+@dataclass
+class WorkList:
+    """What the user must do now (the desk's work list)."""
+
+    callbacks: list[Callback]
+    messages: list[ColleagueMessage]
+    deferred: list[Contact]
+    to_approve: list[Contact]
+    unread: int
+    today: datetime.date
+
+    @property
+    def outcome_choices(self) -> list[tuple[str, str]]:
+        return list(CallbackOutcome.choices)
+
+    @property
+    def total(self) -> int:
+        return (
+            len(self.callbacks)
+            + len(self.messages)
+            + len(self.deferred)
+            + len(self.to_approve)
+        )
+
+
+def work_list(user: User, now: datetime.datetime | None = None) -> WorkList:
+    """Callbacks due, messages delivered, deferred answers owed and results to approve."""
+    from infoline.journal.choices import ContactStatus
+
+    now = now or timezone.now()
+    deferred = list(
+        Contact.objects.filter(assignee=user, status=ContactStatus.DEFERRED_ANSWER)
+        .select_related("topic")
+        .order_by("due", "pk")[:50]
+    )
+    to_approve: list[Contact] = []
+    if user.role in {Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}:
+        pending = Contact.objects.filter(status=ContactStatus.UNDER_REVIEW)
+        if user.role == Role.TEAM_LEAD:
+            pending = pending.filter(agent__team_id=user.team_id)
+        to_approve = list(pending.select_related("agent").order_by("pk")[:50])
+    return WorkList(
+        callbacks=due_callbacks(user, now)[:50],
+        messages=open_messages(user)[:50],
+        deferred=deferred,
+        to_approve=to_approve,
+        unread=Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        today=timezone.localdate(now),
+    )
+
+
+@dataclass
+class MemberLoad:
+    """One team member's open, due and overdue items (the team lead's view)."""
+
+    user: User
+    open_contacts: int = 0
+    deferred: int = 0
+    deferred_overdue: int = 0
+    callbacks_due: int = 0
+    callbacks_overdue: int = 0
+    messages_open: int = 0
+    messages_old: int = 0
+
+
+def team_overview(
+    lead: User, team_id: int | None, now: datetime.datetime | None = None
+) -> list[MemberLoad]:
+    """Open, due and overdue items per member of ``team_id`` (a team lead: their own team).
+
+    A fixed number of grouped queries whatever the team's size.
+    """
+    from django.db.models import Count
+
+    from infoline.journal.choices import ContactStatus
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if lead.role == Role.TEAM_LEAD:
+        team_id = lead.team_id
+    members = list(
+        User.objects.filter(team_id=team_id, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+    loads = {m.pk: MemberLoad(user=m) for m in members}
+    ids = list(loads)
+
+    def grouped(queryset: Any, key: str) -> dict[int, int]:
+        return {
+            row[key]: row["n"]
+            for row in queryset.values(key).annotate(n=Count("pk")).order_by()
+        }
+
+    for uid, n in grouped(
+        Contact.objects.filter(agent_id__in=ids, status=ContactStatus.IN_WORK),
+        "agent_id",
+    ).items():
+        loads[uid].open_contacts = n
+    deferred = Contact.objects.filter(
+        assignee_id__in=ids, status=ContactStatus.DEFERRED_ANSWER
+    )
+    for uid, n in grouped(deferred, "assignee_id").items():
+        loads[uid].deferred = n
+    for uid, n in grouped(deferred.filter(due__lt=today), "assignee_id").items():
+        loads[uid].deferred_overdue = n
+    callbacks = Callback.objects.filter(
+        responsible_id__in=ids, status=CallbackStatus.SCHEDULED
+    )
+    for uid, n in grouped(
+        callbacks.filter(window_start__lte=now), "responsible_id"
+    ).items():
+        loads[uid].callbacks_due = n
+    for uid, n in grouped(
+        callbacks.filter(window_end__lt=now), "responsible_id"
+    ).items():
+        loads[uid].callbacks_overdue = n
+    messages = ColleagueMessage.objects.filter(
+        delivered_to__user_id__in=ids, closed_at__isnull=True
+    )
+    for uid, n in grouped(messages, "delivered_to__user_id").items():
+        loads[uid].messages_open = n
+    for uid, n in grouped(
+        messages.filter(created_at__lt=now - datetime.timedelta(hours=24)),
+        "delivered_to__user_id",
+    ).items():
+        loads[uid].messages_old = n
+    return list(loads.values())
