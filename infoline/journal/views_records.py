@@ -1,0 +1,203 @@
+"""Records of the journal: attachments (J7) and extracts (item 12).
+
+Thin views: a form parses the input, ``access_record_contact`` /
+``open_attachment`` check the object, a service acts. The attachment list is
+a fragment the agent desk embeds (htmx) on a contact.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from infoline.accounts.models import Department, User
+from infoline.accounts.permissions import require_action
+from infoline.journal.attachments import (
+    access_record_contact,
+    add_attachment,
+    max_attachment_bytes,
+    open_attachment,
+)
+from infoline.journal.choices import Channel, ContactStatus, ContactType
+from infoline.journal.exports import ExportFilters, export_contacts
+from infoline.journal.models import Contact, Topic
+from infoline.lib.http import AuthedHttpRequest
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    document_number = forms.CharField(label=_("Document number"), max_length=100)
+    registered_on = forms.DateField(
+        label=_("Registration date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def _attachments_context(
+    contact: Contact, form: AttachmentForm | None = None, error: str = ""
+) -> dict[str, Any]:
+    return {
+        "contact": contact,
+        "attachments": list(
+            contact.attachments.select_related("uploaded_by").order_by(
+                "uploaded_at", "pk"
+            )
+        ),
+        "form": form or AttachmentForm(initial={"registered_on": timezone.localdate()}),
+        "error": error,
+        "limit_mb": f"{max_attachment_bytes() / (1024 * 1024):.0f}",
+    }
+
+
+@require_action("journal.attachments")
+@require_GET
+def attachments(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The contact's attachments and the upload form (a fragment for the desk)."""
+    contact = access_record_contact(request.user, pk)
+    return render(request, "records/_attachments.html", _attachments_context(contact))
+
+
+@require_action("journal.attachments")
+@require_POST
+def attachment_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Attach a file; bad input re-renders the fragment with a specific error (422)."""
+    contact = access_record_contact(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "records/_attachments.html",
+            _attachments_context(contact, form),
+            status=422 if request.POST or request.FILES else 200,
+        )
+    upload = form.cleaned_data["file"]
+    try:
+        add_attachment(
+            request.user,
+            contact,
+            upload,
+            name=upload.name or "",
+            size=upload.size,
+            document_number=form.cleaned_data["document_number"],
+            registered_on=form.cleaned_data["registered_on"],
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "records/_attachments.html",
+            _attachments_context(contact, form, error=" ".join(exc.messages)),
+            status=422,
+        )
+    return render(request, "records/_attachments.html", _attachments_context(contact))
+
+
+@require_action("journal.attachments")
+@require_GET
+def attachment_download(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Serve one attachment after the access check; the read is logged first."""
+    attachment = open_attachment(request.user, pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    # A streaming response; require_action's type names HttpResponse only.
+    return cast(HttpResponse, response)
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("All")), *Channel.choices],
+    )
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All")), *ContactType.choices],
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.filter(active=True).select_related("parent__parent"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *ContactStatus.choices],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.all()
+    )
+    agent = forms.ModelChoiceField(
+        label=_("Employee"),
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by(
+            "last_name", "first_name"
+        ),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", "XLSX"), ("csv", "CSV")],
+        initial="xlsx",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The period ends before it starts."))
+        return data
+
+
+@require_action("journal.export")
+@require_GET
+def export(request: AuthedHttpRequest) -> HttpResponse:
+    """The export form; with its fields filled in, the extract as a download."""
+    today = timezone.localdate()
+    if "start" not in request.GET:
+        form = ExportForm(
+            initial={"start": today - datetime.timedelta(days=30), "end": today}
+        )
+        return render(request, "records/export.html", {"form": form})
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "records/export.html", {"form": form}, status=422)
+    data = form.cleaned_data
+    filters = ExportFilters(
+        start=data["start"],
+        end=data["end"],
+        channel=data["channel"],
+        type=data["type"],
+        topic_id=data["topic"].pk if data["topic"] else None,
+        status=data["status"],
+        department_id=data["department"].pk if data["department"] else None,
+        agent_id=data["agent"].pk if data["agent"] else None,
+    )
+    try:
+        content, content_type, _count = export_contacts(
+            request.user, filters, data["format"]
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "records/export.html", {"form": form}, status=422)
+    response = HttpResponse(content, content_type=content_type)
+    name = f"journal-{filters.start.isoformat()}-{filters.end.isoformat()}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{data["format"]}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
