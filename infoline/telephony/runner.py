@@ -338,7 +338,9 @@ class Runner:
             self._desk_error(event, str(exc))
             return []
         self.applied += 1
-        self._carry_out(commands, at, seq, live=True)
+        self._carry_out(
+            commands, at, seq, live=True, agent=getattr(event, "agent_id", None)
+        )
         self._since_checkpoint += 1
         if self._since_checkpoint >= self.checkpoint_every:
             self._checkpoint()
@@ -354,10 +356,20 @@ class Runner:
     # --- commands ---------------------------------------------------------------
 
     def _carry_out(
-        self, commands: list[Command], at: float, seq: int, *, live: bool
+        self,
+        commands: list[Command],
+        at: float,
+        seq: int,
+        *,
+        live: bool,
+        agent: str | None = None,
     ) -> None:
-        """Execute commands; ``live`` False while replaying already executed ones."""
-        touched: dict[str, None] = {}
+        """Execute commands; ``live`` False while replaying already executed ones.
+
+        ``agent``: the agent the event was about, whose desk is updated even
+        when no command names them (a log-in).
+        """
+        touched: dict[str, None] = {} if agent is None else {agent: None}
         for index, cmd in enumerate(commands):
             if isinstance(cmd, StartTimer):
                 self._timers.start(cmd.timer_id, cmd.at)
