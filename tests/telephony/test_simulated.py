@@ -93,7 +93,7 @@ def test_events_come_in_time_order_with_deterministic_ids() -> None:
 
 
 def test_restore_rebuilds_the_schedule_execute_built() -> None:
-    events, commands = play(adapter(), ORIGIN + 900)
+    _events, commands = play(adapter(), ORIGIN + 900)
     live = adapter()
     live.start(VirtualClock(ORIGIN))
     restored = adapter()
