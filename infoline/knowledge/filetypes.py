@@ -54,7 +54,7 @@ _EXTENSIONS = {
 }
 
 
-def _zip_kind(head: bytes, data: bytes) -> str | None:
+def _zip_kind(data: bytes) -> str | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
@@ -90,7 +90,7 @@ def detect(data: bytes, filename: str) -> Detected | None:
     elif head.startswith(b"\xff\xd8\xff"):
         kind = "jpg"
     elif head.startswith(b"PK\x03\x04"):
-        kind = _zip_kind(head, data)
+        kind = _zip_kind(data)
     if kind is None:
         return None
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
