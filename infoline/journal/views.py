@@ -84,6 +84,7 @@ def desk(request: AuthedHttpRequest) -> HttpResponse:
             "work": services.work_list(request.user),
             "group_absences": list(list_group_absences()[:10]),
             "may_see_team": has_action(request.user, "desk.team"),
+            "may_read_knowledge": has_action(request.user, "knowledge.view"),
         },
     )
 
@@ -140,7 +141,9 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
         "callbacks": list(contact.callbacks.order_by("window_start")),
         "lifecycle": list(contact.history.select_related("actor").order_by("at", "pk")),
         "specialists": _specialists(),
+        "departments": _departments(),
         "work": services.work_list(request.user),
+        "may_read_knowledge": has_action(request.user, "knowledge.view"),
     }
 
 
@@ -150,6 +153,12 @@ def _specialists() -> list[User]:
             role__in=[Role.SPECIALIST, Role.TEAM_LEAD], is_active=True
         ).order_by("last_name", "first_name")[:200]
     )
+
+
+def _departments() -> list[Any]:
+    from infoline.accounts.models import Department
+
+    return list(Department.objects.order_by("name")[:200])
 
 
 def _acts_for(user: User, contact: Contact) -> set[str]:
@@ -203,6 +212,7 @@ def save_journal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "contact_types": ContactType.choices,
             "journal_error": error,
             "journal_saved": not error,
+            "may_read_knowledge": has_action(request.user, "knowledge.view"),
         },
         status=422 if error else 200,
     )
@@ -295,6 +305,8 @@ def _act_from_post(request: AuthedHttpRequest, contact: Contact) -> t.Act:
 def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Apply a lifecycle act (J6) from the desk; an illegal one is refused and nothing changes."""
     contact = access_journal_contact(request.user, pk)
+    if request.POST.get("act") == t.ActName.ESCALATE:
+        return _escalate(request, contact)
     try:
         chosen = _act_from_post(request, contact)
         services.perform_act(request.user, contact, chosen)
@@ -304,6 +316,34 @@ def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Done: %(act)s.") % {"act": _act_label(chosen)})
     if isinstance(chosen, t.Close) and contact.agent_id == request.user.pk:
         return redirect("journal:desk")
+    return redirect(_back(request, contact))
+
+
+def _escalate(request: AuthedHttpRequest, contact: Contact) -> HttpResponse:
+    """Escalate to a tier-2 specialist or a department with a deadline (J4)."""
+    from infoline.journal.escalation import escalate_contact
+
+    try:
+        contact = escalate_contact(
+            request.user,
+            contact,
+            due=_parse_day(request.POST.get("due")),
+            reason=request.POST.get("reason", ""),
+            to_user_id=_optional_id(request.POST.get("assignee")),
+            to_department_id=_optional_id(request.POST.get("department")),
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(_back(request, contact))
+    assignee = contact.assignee
+    messages.success(
+        request,
+        _("Escalated to %(who)s, answer due %(due)s.")
+        % {
+            "who": assignee.get_full_name() if assignee else contact.department,
+            "due": contact.due.isoformat() if contact.due else "—",
+        },
+    )
     return redirect(_back(request, contact))
 
 

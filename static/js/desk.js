@@ -33,7 +33,7 @@
     },
     b: function () { return openAndFocus("callback-box"); },
     m: function () { return openAndFocus("message-box", "#colleague-q"); },
-    e: function () { return openAndFocus("redirect-box"); },
+    e: function () { return openAndFocus("escalate-box") || openAndFocus("redirect-box"); },
     k: function () { return focusField("close-result"); },
     d: function () {
       var link = document.querySelector(".desk-back");

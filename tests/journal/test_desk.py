@@ -1,0 +1,508 @@
+"""Issue 5 item 11: the agent desk, from HTTP (J1, J2, J5, J6, C1–C6).
+
+Every act is driven through the desk's URLs as the agent would; the outsider
+(``agent_b``, team B) must get nothing of team A's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from infoline.accounts.models import Absence, Department, Employee, Team, User
+from infoline.clients.choices import DataCategory
+from infoline.clients.models import AccessLog, Person
+from infoline.journal.choices import CallbackStatus, ContactStatus
+from infoline.journal.models import (
+    Callback,
+    ColleagueMessage,
+    Contact,
+    ContactHistory,
+    Topic,
+)
+from infoline.journal.services import open_contact, previous_handler
+from tests.conftest import verified_client
+
+
+@pytest.fixture
+def agent(agent_a: User) -> Client:
+    return verified_client(agent_a)
+
+
+@pytest.fixture
+def topics(db: None) -> dict[str, Topic]:
+    benefits = Topic.objects.create(type="consultation", name="Unemployment benefit")
+    amount = Topic.objects.create(
+        type="consultation", name="Amount", parent=benefits, keywords="išmoka dydis"
+    )
+    rude = Topic.objects.create(type="complaint", name="Rude staff")
+    return {"benefits": benefits, "amount": amount, "rude": rude}
+
+
+def _contact(user: User, **fields: Any) -> Contact:
+    return Contact.objects.create(agent=user, phone="+37060000001", **fields)
+
+
+# --- J1, J8: opening a contact --------------------------------------------------------
+
+
+def test_j1_desk_opens_a_contact_with_channel_number_and_position(
+    agent: Client, agent_a: User, department: Department
+) -> None:
+    Employee.objects.create(
+        first_name="A",
+        last_name="A",
+        department=department,
+        user=agent_a,
+        position="Consultant",
+    )
+    response = agent.post(
+        reverse("journal:desk"), {"channel": "phone", "phone": "+370 612 34567"}
+    )
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clients:card", args=[contact.pk])
+    assert contact.phone == "+37061234567"
+    assert contact.agent_position == "Consultant"
+    assert contact.history.get().act == "open"
+
+
+def test_j1_invalid_number_is_refused_and_nothing_is_opened(agent: Client) -> None:
+    response = agent.post(reverse("journal:desk"), {"channel": "phone", "phone": "12"})
+    assert response.status_code == 200
+    assert Contact.objects.count() == 0
+    assert "phone" in response.context["form"].errors
+
+
+def test_j8_answering_the_same_call_twice_opens_one_contact(agent_a: User) -> None:
+    first = open_contact(
+        agent_a, phone="+37060000002", ivr_choice="2 benefits", call_id="call-1"
+    )
+    again = open_contact(agent_a, phone="+37060000002", call_id="call-1")
+    assert first.pk == again.pk
+    assert Contact.objects.count() == 1
+    assert first.ivr_choice == "2 benefits"
+
+
+def test_desk_shows_the_incoming_contacts_facts(agent: Client, agent_a: User) -> None:
+    contact = open_contact(
+        agent_a, phone="+37060000003", ivr_choice="3 employers", call_id="c-3"
+    )
+    body = agent.get(reverse("clients:card", args=[contact.pk])).content.decode()
+    assert "3 employers" in body
+    assert 'id="journal-form"' in body
+    assert 'id="worklist"' in body
+
+
+# --- J2: type, topic, journal ---------------------------------------------------------
+
+
+def test_j2_topic_search_as_you_type_ignores_diacritics(
+    agent: Client, agent_a: User, topics: dict[str, Topic]
+) -> None:
+    contact = _contact(agent_a)
+    url = reverse("journal:topics", args=[contact.pk])
+    body = agent.get(url, {"type": "consultation", "q": "ismoka"}).content.decode()
+    assert f'data-topic-id="{topics["amount"].pk}"' in body
+    assert "Rude staff" not in body
+
+
+def test_j2_saving_the_journal_with_topic_sets_its_type(
+    agent: Client, agent_a: User, topics: dict[str, Topic]
+) -> None:
+    contact = _contact(agent_a)
+    response = agent.post(
+        reverse("journal:save", args=[contact.pk]),
+        {"type": "", "topic": topics["amount"].pk, "summary": "Asked about amount"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    contact.refresh_from_db()
+    assert (contact.type, contact.topic_id, contact.summary) == (
+        "consultation",
+        topics["amount"].pk,
+        "Asked about amount",
+    )
+
+
+def test_j2_topic_of_another_type_is_refused_and_nothing_saved(
+    agent: Client, agent_a: User, topics: dict[str, Topic]
+) -> None:
+    contact = _contact(agent_a)
+    response = agent.post(
+        reverse("journal:save", args=[contact.pk]),
+        {"type": "consultation", "topic": topics["rude"].pk, "summary": "x"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "another type" in response.content.decode()
+    contact.refresh_from_db()
+    assert (contact.topic_id, contact.summary) == (None, "")
+
+
+# --- J6 from the desk -----------------------------------------------------------------
+
+
+def test_j6_close_without_result_is_refused_and_changes_nothing(
+    agent: Client, agent_a: User
+) -> None:
+    contact = _contact(agent_a)
+    response = agent.post(
+        reverse("journal:act", args=[contact.pk]), {"act": "close"}, follow=True
+    )
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.IN_WORK
+    assert "result" in response.content.decode().lower()
+    assert not ContactHistory.objects.filter(contact=contact, act="close").exists()
+
+
+def test_j6_deferred_answer_reaches_the_specialists_work_list(
+    agent: Client, agent_a: User, specialist: User
+) -> None:
+    contact = _contact(agent_a)
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    agent.post(
+        reverse("journal:act", args=[contact.pk]),
+        {"act": "defer", "due": due.isoformat(), "responsible": specialist.pk},
+    )
+    contact.refresh_from_db()
+    assert (contact.status, contact.assignee_id, contact.due) == (
+        ContactStatus.DEFERRED_ANSWER,
+        specialist.pk,
+        due,
+    )
+    expert = verified_client(specialist)
+    work = expert.get(reverse("journal:worklist")).content.decode()
+    assert reverse("journal:contact", args=[contact.pk]) in work
+    page = expert.get(reverse("journal:contact", args=[contact.pk]))
+    assert page.status_code == 200
+    assert "Send for review" in page.content.decode()
+
+
+def test_j6_defer_without_date_is_refused(agent: Client, agent_a: User) -> None:
+    contact = _contact(agent_a)
+    response = agent.post(
+        reverse("journal:act", args=[contact.pk]), {"act": "defer"}, follow=True
+    )
+    assert "Give the date by which the answer is due." in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.IN_WORK
+
+
+def test_outsider_cannot_open_or_act_on_team_a_contacts(
+    agent_a: User, agent_b: User
+) -> None:
+    contact = _contact(agent_a)
+    outsider = verified_client(agent_b)
+    assert (
+        outsider.get(reverse("journal:contact", args=[contact.pk])).status_code == 404
+    )
+    for name, data in [
+        ("journal:act", {"act": "close", "result": "r", "comment": "c"}),
+        ("journal:save", {"summary": "hijack"}),
+        ("journal:callback", {}),
+        ("journal:message", {}),
+        ("journal:link", {"other": "1"}),
+    ]:
+        assert outsider.post(reverse(name, args=[contact.pk]), data).status_code == 404
+    contact.refresh_from_db()
+    assert (contact.status, contact.summary) == (ContactStatus.IN_WORK, "")
+
+
+def test_team_lead_opens_their_teams_contact_but_not_another_teams(
+    agent_a: User, agent_b: User, team_lead: User
+) -> None:
+    mine = _contact(agent_a)
+    theirs = _contact(agent_b)
+    lead = verified_client(team_lead)
+    assert lead.get(reverse("journal:contact", args=[mine.pk])).status_code == 200
+    assert lead.get(reverse("journal:contact", args=[theirs.pk])).status_code == 404
+
+
+# --- J5: the person's earlier contacts ------------------------------------------------
+
+
+def test_j5_history_is_counted_before_authentication_and_shown_after_override(
+    agent_a: User, specialist: User
+) -> None:
+    person = Person.objects.create(first_name="Ona", last_name="Marker")
+    Contact.objects.create(
+        agent=agent_a, person=person, summary="EARLIER-SECRET", status="closed"
+    )
+    contact = Contact.objects.create(agent=specialist, person=person)
+    client = verified_client(specialist)
+    body = client.get(reverse("clients:card", args=[contact.pk])).content.decode()
+    assert "EARLIER-SECRET" not in body
+    assert "1 earlier contact; shown after authentication." in body
+    assert not AccessLog.objects.filter(category=DataCategory.CASE).exists()
+
+    client.post(
+        reverse("clients:override", args=[contact.pk]),
+        {"reason": "Written request no. 12 on file"},
+    )
+    body = client.get(reverse("clients:card", args=[contact.pk])).content.decode()
+    assert "EARLIER-SECRET" in body
+    assert AccessLog.objects.filter(
+        category=DataCategory.CASE, user_id=specialist.pk, contact_id=contact.pk
+    ).exists()
+    assert previous_handler(person.pk, exclude_contact=contact.pk) == agent_a.pk
+
+
+def test_j5_linking_needs_the_same_person(agent: Client, agent_a: User) -> None:
+    ona = Person.objects.create(first_name="Ona", last_name="A")
+    jonas = Person.objects.create(first_name="Jonas", last_name="B")
+    contact = _contact(agent_a, person=ona)
+    same = _contact(agent_a, person=ona)
+    other = _contact(agent_a, person=jonas)
+    response = agent.post(
+        reverse("journal:link", args=[contact.pk]), {"other": other.pk}, follow=True
+    )
+    assert "Only contacts of the same person can be linked." in (
+        response.content.decode()
+    )
+    agent.post(reverse("journal:link", args=[contact.pk]), {"other": f"#{same.pk}"})
+    assert list(contact.related.all()) == [same]
+    assert list(same.related.all()) == [contact]
+
+
+# --- C1–C3 callbacks from the desk ----------------------------------------------------
+
+
+def _window(hours: int) -> dict[str, str]:
+    start = timezone.localtime() + datetime.timedelta(hours=hours)
+    end = start + datetime.timedelta(hours=1)
+    return {
+        "window_start": start.strftime("%Y-%m-%dT%H:%M"),
+        "window_end": end.strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def test_c1_callback_in_the_past_is_refused_and_nothing_saved(
+    agent: Client, agent_a: User
+) -> None:
+    contact = _contact(agent_a)
+    response = agent.post(
+        reverse("journal:callback", args=[contact.pk]),
+        {**_window(-3), "who": "me"},
+        follow=True,
+    )
+    assert "The callback time is in the past." in response.content.decode()
+    assert Callback.objects.count() == 0
+
+
+def test_c2_callback_is_kept_only_after_the_checklist(
+    agent: Client, agent_a: User
+) -> None:
+    contact = _contact(agent_a)
+    agent.post(
+        reverse("journal:callback", args=[contact.pk]),
+        {**_window(0), "who": "me", "note": "tell the amount"},
+    )
+    callback = Callback.objects.get()
+    assert callback.responsible_id == agent_a.pk
+    assert "tell the amount" in agent.get(reverse("journal:worklist")).content.decode()
+    url = reverse("journal:callback-attempt", args=[callback.pk])
+    refused = agent.post(url, {"outcome": "reached"}, follow=True)
+    assert "confirm you spoke to the right person" in refused.content.decode()
+    callback.refresh_from_db()
+    assert callback.attempts == 0
+    agent.post(url, {"outcome": "reached", "right_person": "1", "can_talk": "1"})
+    callback.refresh_from_db()
+    assert (callback.status, callback.attempts) == (CallbackStatus.DONE, 1)
+
+
+def test_c1_team_callback_needs_a_team(agent_a: User, specialist: User) -> None:
+    contact = _contact(specialist)
+    client = verified_client(specialist)
+    response = client.post(
+        reverse("journal:callback", args=[contact.pk]),
+        {**_window(1), "who": "team"},
+        follow=True,
+    )
+    assert "You are not in a team" in response.content.decode()
+    assert Callback.objects.count() == 0
+
+
+def test_outsider_cannot_record_someone_elses_callback(
+    agent_a: User, agent_b: User
+) -> None:
+    start = timezone.now() + datetime.timedelta(minutes=5)
+    callback = Callback.objects.create(
+        contact=_contact(agent_a),
+        phone="+37060000001",
+        window_start=start,
+        window_end=start + datetime.timedelta(hours=1),
+        responsible=agent_a,
+    )
+    outsider = verified_client(agent_b)
+    response = outsider.post(
+        reverse("journal:callback-attempt", args=[callback.pk]),
+        {"outcome": "no_answer"},
+    )
+    assert response.status_code == 404
+    callback.refresh_from_db()
+    assert callback.attempts == 0
+
+
+# --- C4–C6 messages from the desk ----------------------------------------------------
+
+
+@pytest.fixture
+def away_colleague(
+    department: Department, specialist: User, agent_a2: User
+) -> dict[str, Employee]:
+    colleague = Employee.objects.create(
+        first_name="Ona", last_name="Onaitė", department=department, user=specialist
+    )
+    substitute = Employee.objects.create(
+        first_name="Petras", last_name="Petraitis", department=department, user=agent_a2
+    )
+    now = timezone.now()
+    Absence.objects.create(
+        employee=colleague,
+        kind="vacation",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(days=2),
+        substitute=substitute,
+    )
+    return {"colleague": colleague, "substitute": substitute}
+
+
+def test_c5_lookup_shows_when_the_colleague_is_back_and_who_substitutes(
+    agent: Client, away_colleague: dict[str, Employee]
+) -> None:
+    body = agent.get(reverse("journal:colleagues"), {"q": "onaite"}).content.decode()
+    assert "Away" in body
+    assert "Back " in body
+    assert "The message goes to the substitute Petras Petraitis." in body
+    assert "Also competent:" in body
+
+
+def test_c5_message_for_an_absent_colleague_goes_to_the_substitute(
+    agent: Client, agent_a: User, agent_a2: User, away_colleague: dict[str, Employee]
+) -> None:
+    contact = _contact(agent_a)
+    agent.post(
+        reverse("journal:message", args=[contact.pk]),
+        {
+            "colleague": away_colleague["colleague"].pk,
+            "caller_name": "Jonas Jonaitis",
+            "phone": "+37060000009",
+            "reason": "About the training plan",
+        },
+    )
+    message = ColleagueMessage.objects.get()
+    assert message.delivered_to == away_colleague["substitute"]
+    substitute = verified_client(agent_a2)
+    work = substitute.get(reverse("journal:worklist")).content.decode()
+    assert "About the training plan" in work
+    assert "you substitute" in work
+    close = reverse("journal:message-close", args=[message.pk])
+    refused = substitute.post(close, {"outcome": ""}, follow=True)
+    assert "Write the outcome of the call back." in refused.content.decode()
+    substitute.post(close, {"outcome": "Called back, answered"})
+    message.refresh_from_db()
+    assert message.closed_at is not None
+
+
+def test_c4_message_to_a_nonexistent_colleague_is_refused(
+    agent: Client, agent_a: User
+) -> None:
+    contact = _contact(agent_a)
+    response = agent.post(
+        reverse("journal:message", args=[contact.pk]),
+        {
+            "colleague": 999999,
+            "caller_name": "Jonas",
+            "phone": "+37060000009",
+            "reason": "x",
+        },
+        follow=True,
+    )
+    assert "Choose the colleague the message is for." in response.content.decode()
+    assert ColleagueMessage.objects.count() == 0
+
+
+def test_outsider_cannot_read_someone_elses_message(
+    agent_a: User, agent_b: User, away_colleague: dict[str, Employee]
+) -> None:
+    message = ColleagueMessage.objects.create(
+        intended_for=away_colleague["colleague"],
+        delivered_to=away_colleague["substitute"],
+        taken_by=agent_a,
+        caller_name="Jonas",
+        phone="+37060000009",
+        reason="x",
+    )
+    outsider = verified_client(agent_b)
+    for name in ("journal:message-read", "journal:message-close"):
+        assert outsider.post(reverse(name, args=[message.pk])).status_code == 404
+    message.refresh_from_db()
+    assert message.read_at is None
+
+
+# --- the team lead's view and query counts --------------------------------------------
+
+
+def test_team_lead_sees_open_due_and_overdue_of_their_team(
+    agent_a: User, agent_b: User, team_lead: User, specialist: User
+) -> None:
+    _contact(agent_a)
+    late = _contact(agent_b)
+    Contact.objects.filter(pk=late.pk).update(
+        status=ContactStatus.DEFERRED_ANSWER,
+        assignee=agent_a,
+        due=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    response = verified_client(team_lead).get(reverse("journal:team"))
+    loads = {m.user.username: m for m in response.context["loads"]}
+    assert set(loads) == {"agent_a", "team_lead"}
+    assert loads["agent_a"].open_contacts == 1
+    assert loads["agent_a"].deferred_overdue == 1
+    assert [c.pk for c in response.context["overdue"]] == [late.pk]
+
+
+def test_supervisor_chooses_the_team(
+    supervisor: User, agent_b: User, team_b: Team
+) -> None:
+    _contact(agent_b)
+    response = verified_client(supervisor).get(
+        reverse("journal:team"), {"team": team_b.pk}
+    )
+    loads = {m.user.username: m for m in response.context["loads"]}
+    assert loads["agent_b"].open_contacts == 1
+
+
+def test_work_list_and_team_view_take_a_fixed_number_of_queries(
+    agent_a: User,
+    team_lead: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    start = timezone.now()
+    for i in range(12):
+        contact = _contact(agent_a)
+        Callback.objects.create(
+            contact=contact,
+            phone="+37060000001",
+            window_start=start,
+            window_end=start + datetime.timedelta(hours=1),
+            responsible=agent_a,
+        )
+        Contact.objects.filter(pk=contact.pk).update(
+            status=ContactStatus.DEFERRED_ANSWER,
+            assignee=agent_a,
+            due=timezone.localdate() + datetime.timedelta(days=i - 3),
+        )
+    client = verified_client(agent_a)
+    lead = verified_client(team_lead)
+    client.get(reverse("journal:worklist"))
+    lead.get(reverse("journal:team"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("journal:worklist"))
+    with django_assert_max_num_queries(16):
+        lead.get(reverse("journal:team"))
