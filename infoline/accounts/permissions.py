@@ -76,6 +76,10 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "Import persons and employers from CSV or XLSX files",
         frozenset({Role.ADMINISTRATOR}),
     ),
+    "clients.import": (
+        "Import persons and employers from CSV or XLSX files",
+        frozenset({Role.ADMINISTRATOR}),
+    ),
     "privacy.audit": (
         "See who looked at whose personal data; export access reports",
         frozenset({Role.DPO}),

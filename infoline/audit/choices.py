@@ -18,3 +18,4 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("API token created")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     IDLE_TIMEOUT = "idle_timeout", _("Session expired after inactivity")
+    IMPORT = "import", _("Imported from a file")

@@ -533,3 +533,73 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of #{self.person_id}: {self.status}"
+
+
+class ImportJob(models.Model):
+    """One upload of persons or employers to import, run by a background task.
+
+    The uploaded file is kept only until the task has read it. ``rows_done``
+    and ``rows_total`` are the progress the page shows while the task runs
+    (``rows_total`` is an estimate, None when unknown); the figures below
+    them and ``errors`` (at most ``importer.MAX_ERRORS`` items of
+    ``{"row", "column", "message"}``, translated into ``language``) are the
+    report once it has finished. Only its creator sees a job.
+    """
+
+    class Kind(models.TextChoices):
+        PERSONS = "persons", _("Persons")
+        EMPLOYERS = "employers", _("Employers")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Stopped by an error")
+
+    kind = models.CharField(_("records"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=4)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=True)
+    language = models.CharField(max_length=10, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    valid = models.PositiveIntegerField(_("valid rows"), default=0)
+    created = models.PositiveIntegerField(_("records written"), default=0)
+    phones = models.PositiveIntegerField(_("phones written"), default=0)
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} of {self.kind} from {self.file_name}: {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        """Return whether the task has ended, well or not."""
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Return the progress in whole percent, None while it is unknown."""
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_done * 100 // self.rows_total)

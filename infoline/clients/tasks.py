@@ -16,3 +16,12 @@ def apply_retention_task(years: int | None = None) -> int:
     period = years or settings.INFOLINE_RETENTION_YEARS
     with acting_as(Actor(via="task", reason=f"retention {period} years")):
         return apply_retention(period)
+
+
+@task()
+def run_import_task(job_id: int) -> int | None:
+    """Run an uploaded import; return the records written (None if not queued)."""
+    from infoline.clients.import_jobs import run_import_job
+
+    job = run_import_job(job_id)
+    return job.created if job is not None else None

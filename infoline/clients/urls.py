@@ -1,6 +1,6 @@
 from django.urls import path
 
-from infoline.clients import views
+from infoline.clients import import_views, views
 
 app_name = "clients"
 
@@ -53,3 +53,12 @@ urlpatterns += [
     path("caller/<int:pk>/new-person/", views.register_person, name="register-person"),
 ]
 urlpatterns += [path("caller/<int:pk>/consent/", views.consent, name="consent")]
+urlpatterns += [
+    path("imports/", import_views.import_start, name="import"),
+    path("imports/<int:job_id>/", import_views.import_job, name="import-job"),
+    path(
+        "imports/<int:job_id>/problems.csv",
+        import_views.import_report,
+        name="import-report",
+    ),
+]

@@ -100,6 +100,9 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:import": ("GET", "clients.import", None),
     "clients:import-job": ("GET", "clients.import", "import_job"),
     "clients:import-report": ("GET", "clients.import", "import_job"),
+    "clients:import": ("GET", "clients.import", None),
+    "clients:import-job": ("GET", "clients.import", "import_job"),
+    "clients:import-report": ("GET", "clients.import", "import_job"),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -267,6 +270,13 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
             person=other, reason="walk", requested_by=user
         )
         return {"request_id": erasure.pk}
+    if key == "import_job":
+        from infoline.clients.models import ImportJob
+
+        job = ImportJob.objects.create(
+            kind="persons", file_name="walk.csv", file_format="csv", created_by=user
+        )
+        return {"job_id": job.pk}
     if key == "import_job":
         from infoline.clients.models import ImportJob
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from infoline.clients.importer import (
@@ -86,10 +87,14 @@ class Command(BaseCommand):
     def show_progress(self, done: int, total: int | None) -> None:
         """Overwrite the progress line on stderr."""
         if total:
-            line = f"\r  {done:,} / {total:,} rows ({done * 100 // total}%)"
+            line = gettext("%(done)s / %(total)s rows (%(percent)s%%)") % {
+                "done": _count(done),
+                "total": _count(total),
+                "percent": done * 100 // total,
+            }
         else:
-            line = f"\r  {done:,} rows"
-        self.stderr.write(line, ending="")
+            line = gettext("%(done)s rows") % {"done": _count(done)}
+        self.stderr.write(f"\r  {line}", ending="")
         self.stderr.flush()
 
     def print_errors(self, report: ImportReport) -> None:
@@ -113,16 +118,16 @@ class Command(BaseCommand):
                     "… and %(count)s more errors.",
                     hidden,
                 )
-                % {"count": f"{hidden:,}"}
+                % {"count": _count(hidden)}
             )
 
     def summary(self, report: ImportReport) -> str:
         counts = {
-            "valid": f"{report.valid:,}",
-            "rows": f"{report.rows:,}",
-            "invalid": f"{report.invalid:,}",
-            "created": f"{report.created:,}",
-            "phones": f"{report.phones:,}",
+            "valid": _count(report.valid),
+            "rows": _count(report.rows),
+            "invalid": _count(report.invalid),
+            "created": _count(report.created),
+            "phones": _count(report.phones),
         }
         if report.dry_run:
             return (
@@ -167,3 +172,8 @@ class Command(BaseCommand):
                 % counts
             )
         return gettext("Nothing was imported.")
+
+
+def _count(number: int) -> str:
+    """Return ``number`` with the active language's digit grouping."""
+    return number_format(number, force_grouping=True)
