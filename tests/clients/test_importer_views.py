@@ -135,9 +135,7 @@ BAD_FILES = [
         id="header-only",
     ),
     pytest.param(
-        SimpleUploadedFile(
-            "people.csv", b"first_name,last_name,surname\r\nA,B,C\r\n"
-        ),
+        SimpleUploadedFile("people.csv", b"first_name,last_name,surname\r\nA,B,C\r\n"),
         "Row 1, surname: Unknown column “surname”; the columns are first_name, "
         "last_name, identity_scheme, identity_code, birth_date, sex, email, phone, "
         "address, postal_code, preferred_language, eservice_login, registered_on.",
