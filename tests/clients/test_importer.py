@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 from stdnum.ee import ik
 
@@ -761,3 +762,28 @@ def test_command_imports_employers_from_xlsx(tmp_path: Path) -> None:
 
     assert out == "Imported 1 employer.\n"
     assert Employer.objects.get().code == EMPLOYER_CODE
+
+
+def test_postgresql_statistics_are_renewed_each_time_the_table_doubles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of 2 into an empty registry: written 2, 4, 6, 8, 9; the table
+    # has doubled past max(described, CHUNK) at 4 and 8.
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    lines = [HEADER] + [
+        f"P{i},Q,LT:asmens_kodas,{asmens_kodas(date(1980, 1, 1 + i), 'M', i)},,,,"
+        for i in range(9)
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The statistics say "empty" whatever earlier tests left there.
+            cursor.execute('ANALYZE "clients_person"')
+    with CaptureQueriesContext(connection) as queries:
+        report = import_persons(write(tmp_path, lines), fmt="csv")
+
+    assert report.created == 9
+    analyses = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert analyses == ['ANALYZE "clients_person"'] * 2
+    else:
+        assert analyses == []
