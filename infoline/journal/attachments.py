@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -70,10 +71,6 @@ def access_record_contact(user: User, contact_id: int) -> Contact:
     return contact
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
-
-
 def _read_upload(upload: IO[bytes], limit: int) -> bytes:
     """Read at most ``limit + 1`` bytes, so an oversized file is never held whole."""
     chunks: list[bytes] = []
@@ -115,14 +112,14 @@ def add_attachment(
         raise ValidationError(gettext("The registration date is in the future."))
     if size is not None and size > limit:
         raise ValidationError(
-            gettext("The file is %(size)s MB; attachments may be at most %(limit)s MB.")
-            % {"size": _megabytes(size), "limit": _megabytes(limit)}
+            gettext("The file is %(size)s; attachments may be at most %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     data = _read_upload(upload, limit)
     if len(data) > limit:
         raise ValidationError(
-            gettext("The file is larger than %(limit)s MB, the limit for attachments.")
-            % {"limit": _megabytes(limit)}
+            gettext("The file is larger than %(limit)s, the limit for attachments.")
+            % {"limit": filesizeformat(limit)}
         )
     if not data:
         raise ValidationError(gettext("The file is empty."))

@@ -86,7 +86,7 @@ def _is_text(data: bytes) -> bool:
     if b"\x00" in data:
         return False
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
     return all(ch.isprintable() or ch in _ALLOWED_CONTROLS for ch in text)

@@ -53,7 +53,7 @@ def _attachments_context(
         ),
         "form": form or AttachmentForm(initial={"registered_on": timezone.localdate()}),
         "error": error,
-        "limit_mb": f"{max_attachment_bytes() / (1024 * 1024):.0f}",
+        "limit": max_attachment_bytes(),
     }
 
 

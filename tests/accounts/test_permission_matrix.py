@@ -78,7 +78,11 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "knowledge:reviews-due": ("GET", "knowledge.edit", None),
     "knowledge:announcements": ("GET", "knowledge.view", None),
     "knowledge:announcement-new": ("POST", "knowledge.announce", None),
-    "knowledge:announcement-edit": ("GET", "knowledge.announce", "knowledge.announcement"),
+    "knowledge:announcement-edit": (
+        "GET",
+        "knowledge.announce",
+        "knowledge.announcement",
+    ),
     "knowledge:announcements-panel": ("GET", "knowledge.view", None),
     "clients:card": ("GET", "clients.search", "contact"),
     "clients:select-person": ("POST", "clients.search", "contact+person"),
@@ -97,12 +101,15 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:erasure-request": ("POST", "privacy.audit", "person_id"),
     "clients:erasures": ("GET", "privacy.approve", None),
     "clients:erasure-decide": ("POST", "privacy.approve", "erasure"),
+    "records:attachments": ("GET", "journal.attachments", "contact"),
+    "records:attachment-upload": ("POST", "journal.attachments", "contact"),
+    "records:attachment-download": ("GET", "journal.attachments", "attachment"),
+    "records:export": ("GET", "journal.export", None),
     "clients:import": ("GET", "clients.import", None),
     "clients:import-job": ("GET", "clients.import", "import_job"),
     "clients:import-report": ("GET", "clients.import", "import_job"),
-    "clients:import": ("GET", "clients.import", None),
-    "clients:import-job": ("GET", "clients.import", "import_job"),
-    "clients:import-report": ("GET", "clients.import", "import_job"),
+    "realtime:wallboard": ("GET", "wallboard.view", None),
+    "realtime:phone": ("GET", "telephony.softphone", None),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -128,7 +135,8 @@ API: dict[str, tuple[str, str]] = {
     "/api/clients/contacts/{contact_id}/verifications/{verification_id}/answers": (
         "POST",
         "clients.search",
-    ),    "/api/knowledge/search": ("GET", "knowledge.view"),
+    ),
+    "/api/knowledge/search": ("GET", "knowledge.view"),
     "/api/knowledge/topics/{topic_id}/script": ("GET", "knowledge.view"),
 }
 API_BODIES: dict[str, dict[str, Any]] = {
@@ -262,6 +270,26 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
             reason="walk",
         )
         return {"message_id": message.pk}
+    if key == "attachment":
+        # Attachments are reachable through their contact: each role its own.
+        import datetime
+
+        from django.core.files.base import ContentFile
+
+        from infoline.journal.models import ContactAttachment
+
+        attachment = ContactAttachment(
+            contact=Contact.objects.create(agent=user),
+            original_name="walk.txt",
+            content_type="text/plain",
+            size=4,
+            sha256="0" * 64,
+            document_number="walk",
+            registered_on=datetime.date(2026, 1, 1),
+            uploaded_by=user,
+        )
+        attachment.file.save("walk", ContentFile(b"walk"), save=True)
+        return {"pk": attachment.pk}
     if key == "erasure":
         other = objects["person"]
         from infoline.clients.models import ErasureRequest
@@ -270,13 +298,6 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
             person=other, reason="walk", requested_by=user
         )
         return {"request_id": erasure.pk}
-    if key == "import_job":
-        from infoline.clients.models import ImportJob
-
-        job = ImportJob.objects.create(
-            kind="persons", file_name="walk.csv", file_format="csv", created_by=user
-        )
-        return {"job_id": job.pk}
     if key == "import_job":
         from infoline.clients.models import ImportJob
 
