@@ -71,7 +71,7 @@ SCRIPTS = {
     "Unemployment benefit": (
         "Nedarbo išmoka: kas ją moka ir kaip kreiptis",
         """## Kalbėkite taip
-1. Pasisveikinkite: „Užimtumo tarnyba, konsultantė Rūta, klausau.“
+1. Pasisveikinkite: „Užimtumo tarnyba, konsultantas(-ė) [vardas], klausau.“
 2. Paaiškinkite: nedarbo socialinio draudimo išmoką skiria ir moka **Sodra**, ne Užimtumo tarnyba.
 3. Paklauskite, ar skambinantysis jau įregistruotas Užimtumo tarnyboje kaip bedarbis. Be registracijos išmoka neskiriama.
 4. Jei įregistruotas: prašymą išmokai Sodrai galima pateikti per e-paslaugas arba Sodros skyriuje.
@@ -83,13 +83,13 @@ SCRIPTS = {
 
 Daugiau: https://www.sodra.lt""",
         "išmoka nedarbo Sodra pašalpa dydis unemployment benefit",
-        ["2201"],
+        ["3101", "4101"],
         [],
     ),
     "Registration as a job seeker": (
         "Registration as a job seeker",
         """## Say this
-1. Greet: "Employment Service, this is Rūta speaking."
+1. Greet: "Employment Service, [your name] speaking."
 2. Registration is online through the e-services (e-paslaugos) with an electronic signature or e-banking, or at any customer service department.
 3. Ask whether the caller has worked or studied abroad in the last six months; if so, they need form **U1** (PD U1).
 4. After registering, a counsellor calls within five working days to agree the individual employment plan.
@@ -308,9 +308,9 @@ def load_demo_knowledge(now: datetime.datetime | None = None) -> None:
         peak = PeakAnnouncement(
             title=title,
             text=(
-                "Letters arrive from Monday; expect questions about the benefit and "
-                "registration. Use the benefit script; all agents on the general line "
-                "until Wednesday noon."
+                "The letters arrive on the first day of the peak; expect questions "
+                "about the benefit and registration. Use the benefit script; all "
+                "agents stay on the general line until the peak ends."
             ),
             starts_at=peak_start,
             ends_at=peak_start + datetime.timedelta(days=2, hours=4),
