@@ -7,8 +7,12 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "infoline.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402 -- after Django is set up
+from channels.auth import AuthMiddlewareStack  # noqa: E402 -- after Django is set up
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
+
+from infoline.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = django_asgi_app
 if settings.INFOLINE_SERVE_STATIC:
@@ -16,4 +20,15 @@ if settings.INFOLINE_SERVE_STATIC:
 
     http_app = ASGIStaticFilesHandler(django_asgi_app)
 
-application = ProtocolTypeRouter({"http": http_app})
+application = ProtocolTypeRouter(
+    {
+        "http": http_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)
+if settings.INFOLINE_DEMO_TRAFFIC:
+    from infoline.telephony.embedded import WithDemoTraffic
+
+    application = WithDemoTraffic(application)

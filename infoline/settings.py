@@ -259,6 +259,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # The embedded server serves static files itself; production puts nginx first.
 INFOLINE_SERVE_STATIC = env_bool("INFOLINE_SERVE_STATIC", not PRODUCTION)
+# Simulated callers and robot agents inside the web process (make demo).
+INFOLINE_DEMO_TRAFFIC = env_bool("INFOLINE_DEMO_TRAFFIC", False)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 _email = env_email_url()

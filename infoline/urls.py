@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("infoline.journal.urls_records")),
     path("", include("infoline.journal.urls")),
     path("", include("infoline.knowledge.urls")),
+    path("", include("infoline.realtime.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -112,6 +112,14 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "See the live wall-board: waiting calls, agents by state, service level",
         frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
+    "telephony.softphone": (
+        "Take calls: start and end work, ready / not ready, answer and end calls",
+        frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "wallboard.view": (
+        "See the live wall-board: waiting calls, agents by state, service level",
+        frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
     "admin.site": (
         "Use the administration site for reference data and staff",
         frozenset({Role.ADMINISTRATOR}),

@@ -1,0 +1,40 @@
+"""Translated names the desk and the wall-board show for engine values."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def queue_labels() -> dict[str, str]:
+    """Return queue id -> name (the default routing configuration's queues)."""
+    return {
+        "jobseekers": _("Job seekers"),
+        "employers": _("Employers"),
+        "office": _("Local-office consultants"),
+    }
+
+
+def state_labels() -> dict[str, str]:
+    """Return agent state -> name."""
+    return {
+        "logged_out": _("Logged out"),
+        "ready": _("Ready"),
+        "not_ready": _("Not ready"),
+        "ringing": _("Ringing"),
+        "talking": _("Talking"),
+        "on_hold": _("On hold"),
+        "after_call_work": _("After-call work"),
+    }
+
+
+def reason_labels() -> dict[str, str]:
+    """Return not-ready reason -> name."""
+    return {
+        "login": _("Just started"),
+        "missed call": _("Missed a call"),
+        "break": _("Break"),
+        "lunch": _("Lunch"),
+        "meeting": _("Meeting"),
+        "training": _("Training"),
+        "other work": _("Other work"),
+    }
