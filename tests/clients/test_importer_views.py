@@ -236,7 +236,7 @@ def test_one_bad_row_imports_nothing_and_lists_the_problem(
     event = AuditEvent.objects.get(action=AuditAction.IMPORT)
     assert event.object_repr == "import of persons from people.csv: nothing written"
     page = admin_client.get(response["Location"]).content.decode()
-    assert "Nothing was imported: 1 problems in 4 rows." in page
+    assert "Nothing was imported: 1 problem in 4 rows." in page
     assert (
         '<td class="num">5</td><td class="mono">phone</td>'
         "<td>“bad” is not a phone number.</td>"
