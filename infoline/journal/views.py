@@ -139,6 +139,9 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
         "callback_form": callback_form,
         "message_form": message_form,
         "callbacks": list(contact.callbacks.order_by("window_start")),
+        "messages_taken": list(
+            contact.messages_taken.select_related("intended_for", "delivered_to")
+        ),
         "lifecycle": list(contact.history.select_related("actor").order_by("at", "pk")),
         "specialists": _specialists(),
         "departments": _departments(),
@@ -162,8 +165,23 @@ def _departments() -> list[Any]:
 
 
 def _acts_for(user: User, contact: Contact) -> set[str]:
-    """Acts the table allows from the contact's status, as their names."""
-    return {act.value for act in t.acts_from(t.Status(contact.status))}
+    """Acts the table allows from the contact's status that are this user's to do.
+
+    The table has the last word (it refuses the rest with a specific message);
+    this only keeps the desk from offering what would be refused.
+    """
+    acts = {act.value for act in t.acts_from(t.Status(contact.status))}
+    approver = user.role in {Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}
+    if contact.assignee_id != user.pk:
+        acts -= {t.ActName.SUBMIT_FOR_REVIEW, t.ActName.REQUEST_EXTENSION}
+    if not approver:
+        acts -= {
+            t.ActName.APPROVE,
+            t.ActName.RETURN_FOR_REWORK,
+            t.ActName.APPROVE_EXTENSION,
+            t.ActName.REJECT_EXTENSION,
+        }
+    return acts
 
 
 @require_POST
