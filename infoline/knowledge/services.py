@@ -316,7 +316,7 @@ def recommended_script(topic_id: int) -> ScriptVersion | None:
         s.topic_id: s
         for s in AnswerScript.objects.filter(
             topic_id__in=[t.pk for t in path], current__isnull=False
-        ).select_related("current", "topic")
+        ).select_related("current", "topic__parent__parent")
     }
     for node in reversed(path):
         script = scripts.get(node.pk)

@@ -228,7 +228,9 @@ def script_approve(request: AuthedHttpRequest, pk: int, number: int) -> HttpResp
 @require_action("knowledge.view")
 def script_panel(request: AuthedHttpRequest, topic_id: int) -> HttpResponse:
     """Fragment for the desk: the recommended script and tier-2 people (J3, J4)."""
-    topic = get_object_or_404(Topic, pk=topic_id)
+    topic = get_object_or_404(
+        Topic.objects.select_related("parent__parent__parent"), pk=topic_id
+    )
     version = services.recommended_script(topic.pk)
     return render(
         request,
