@@ -174,7 +174,7 @@ def test_upload_list_and_logged_download(
     assert not AccessLog.objects.exists()  # listing shows no file content
     download = client.get(reverse("records:attachment-download", args=[attachment.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert download.content == PDF
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in download["Content-Security-Policy"]
