@@ -14,6 +14,7 @@ from infoline.accounts.permissions import has_action
 NAVIGATION = [
     (_("Start"), "home", "home.view"),
     (_("Desk"), "journal:desk", "desk.use"),
+    (_("Journal"), "journal:list", "desk.use"),
     (_("Team"), "journal:team", "desk.team"),
     (_("Directory"), "accounts:directory", "directory.view"),
     (_("Knowledge"), "knowledge:search", "knowledge.view"),

@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from infoline.journal.choices import CallbackOutcome, Channel, ContactType
+from infoline.journal.choices import (
+    CallbackOutcome,
+    Channel,
+    ContactStatus,
+    ContactType,
+)
 
 
 class NewContactForm(forms.Form):
@@ -87,3 +92,67 @@ class AttemptForm(forms.Form):
         label=_("I spoke to the right person"), required=False
     )
     can_talk = forms.BooleanField(label=_("They can talk now"), required=False)
+
+
+class JournalFilterForm(forms.Form):
+    """Filters of the journal: a period of registration dates and equalities (J1)."""
+
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All")), *ContactType.choices]
+    )
+    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=None)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *ContactStatus.choices],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=None
+    )
+    agent = forms.ModelChoiceField(label=_("Employee"), required=False, queryset=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from infoline.accounts.models import Department, User
+        from infoline.journal.models import Topic
+
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["topic"].queryset = Topic.objects.filter(active=True).select_related(
+            "parent__parent"
+        )
+        fields["department"].queryset = Department.objects.order_by("name")
+        fields["agent"].queryset = User.objects.filter(is_active=True).order_by(
+            "last_name", "first_name"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        from django.core.exceptions import ValidationError
+
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The period ends before it starts."))
+        return data
+
+    def filters(self) -> Any:
+        """The journal's filters (``exports.ExportFilters``) from the cleaned data."""
+        from infoline.journal.exports import ExportFilters
+
+        data = self.cleaned_data
+        return ExportFilters(
+            start=data["start"],
+            end=data["end"],
+            channel=data["channel"],
+            type=data["type"],
+            topic_id=data["topic"].pk if data["topic"] else None,
+            status=data["status"],
+            department_id=data["department"].pk if data["department"] else None,
+            agent_id=data["agent"].pk if data["agent"] else None,
+        )

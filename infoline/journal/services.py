@@ -30,6 +30,7 @@ __all__ = [
     "claim_callbacks_to_remind",
     "close_message",
     "due_callbacks",
+    "journal_page",
     "link_contacts",
     "open_contact",
     "open_messages",
@@ -728,3 +729,37 @@ def team_overview(
     ).items():
         loads[uid].messages_old = n
     return list(loads.values())
+
+
+def journal_page(
+    user: User,
+    filters: Any,
+    *,
+    before: tuple[datetime.datetime, int] | None = None,
+    limit: int = 50,
+) -> tuple[list[Contact], tuple[datetime.datetime, int] | None]:
+    """One page of the filtered journal the user may open, newest first (J1).
+
+    Keyset-paginated on (started, id): the next page starts ``before`` the
+    last row shown, so a page costs the same on the first day and the
+    ten-millionth contact, and no total is counted.
+    """
+    from django.db.models import Q
+
+    from infoline.journal.access import visible_contacts
+    from infoline.journal.exports import filtered_contacts
+
+    contacts = (
+        filtered_contacts(filters)
+        .filter(visible_contacts(user))
+        .select_related(None)
+        .select_related("topic__parent__parent", "agent", "assignee", "line")
+        .order_by("-started_at", "-pk")
+    )
+    if before is not None:
+        at, pk = before
+        contacts = contacts.filter(Q(started_at__lt=at) | Q(started_at=at, pk__lt=pk))
+    rows = list(contacts[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, ((rows[-1].started_at, rows[-1].pk) if more and rows else None)

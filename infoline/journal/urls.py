@@ -6,6 +6,7 @@ app_name = "journal"
 
 urlpatterns = [
     path("desk/", views.desk, name="desk"),
+    path("journal/", views.journal_list, name="list"),
     path("desk/work/", views.worklist, name="worklist"),
     path("desk/team/", views.team, name="team"),
     path("desk/colleagues/", views.colleague_lookup, name="colleagues"),

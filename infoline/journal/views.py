@@ -31,6 +31,7 @@ from infoline.journal.choices import ContactStatus, ContactType
 from infoline.journal.forms import (
     AttemptForm,
     CallbackForm,
+    JournalFilterForm,
     JournalForm,
     MessageForm,
     NewContactForm,
@@ -655,4 +656,43 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
             "overdue": overdue,
             "today": today,
         },
+    )
+
+
+@require_action("desk.use")
+def journal_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The journal: contacts the user may open, filtered, newest first (J1)."""
+    from django.utils.dateparse import parse_datetime
+
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("start", (today - datetime.timedelta(days=7)).isoformat())
+    data.setdefault("end", today.isoformat())
+    form = JournalFilterForm(data)
+    rows: list[Contact] = []
+    cursor = None
+    if form.is_valid():
+        before = None
+        at = parse_datetime(request.GET.get("before_at", ""))
+        pk = _optional_id(request.GET.get("before_id"))
+        if at is not None and pk is not None:
+            before = (at, pk)
+        rows, cursor = services.journal_page(
+            request.user, form.filters(), before=before
+        )
+    query = data.copy()
+    if cursor:
+        query["before_at"] = cursor[0].isoformat()
+        query["before_id"] = str(cursor[1])
+    return render(
+        request,
+        "journal/list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_query": query.urlencode() if cursor else "",
+            "today": today,
+            "may_export": has_action(request.user, "journal.export"),
+        },
+        status=200 if form.is_valid() else 422,
     )

@@ -47,6 +47,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "accounts:calendar-detail": ("GET", "hours.view", "calendar"),
     "audit:list": ("GET", "audit.view", None),
     "journal:desk": ("GET", "desk.use", None),
+    "journal:list": ("GET", "desk.use", None),
     "journal:worklist": ("GET", "desk.use", None),
     "journal:team": ("GET", "desk.team", None),
     "journal:colleagues": ("GET", "desk.use", None),

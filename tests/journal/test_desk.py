@@ -506,3 +506,47 @@ def test_work_list_and_team_view_take_a_fixed_number_of_queries(
         client.get(reverse("journal:worklist"))
     with django_assert_max_num_queries(16):
         lead.get(reverse("journal:team"))
+
+
+# --- the journal list (J1) ------------------------------------------------------------
+
+
+def test_j1_journal_list_filters_pages_and_hides_other_teams(
+    agent_a: User, agent_b: User, topics: dict[str, Topic]
+) -> None:
+    for i in range(55):
+        _contact(agent_a, type="consultation" if i % 5 else "complaint")
+    _contact(agent_b, summary="team B")
+    client = verified_client(agent_a)
+    first = client.get(reverse("journal:list"))
+    assert len(first.context["rows"]) == 50
+    assert all(c.agent_id == agent_a.pk for c in first.context["rows"])
+    second = client.get(f"{reverse('journal:list')}?{first.context['next_query']}")
+    assert len(second.context["rows"]) == 5
+    assert not {c.pk for c in first.context["rows"]} & {
+        c.pk for c in second.context["rows"]
+    }
+    assert second.context["next_query"] == ""
+    complaints = client.get(reverse("journal:list"), {"type": "complaint"})
+    assert len(complaints.context["rows"]) == 11
+    outsider = verified_client(agent_b).get(reverse("journal:list"))
+    assert [c.agent_id for c in outsider.context["rows"]] == [agent_b.pk]
+
+
+def test_j1_journal_list_refuses_an_inverted_period(agent: Client) -> None:
+    response = agent.get(
+        reverse("journal:list"), {"start": "2026-05-10", "end": "2026-05-01"}
+    )
+    assert response.status_code == 422
+    assert "The period ends before it starts." in response.content.decode()
+
+
+def test_j1_journal_list_takes_a_fixed_number_of_queries(
+    agent_a: User, topics: dict[str, Topic], django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        _contact(agent_a, topic=topics["amount"] if i % 2 else topics["rude"])
+    client = verified_client(agent_a)
+    client.get(reverse("journal:list"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("journal:list"))
