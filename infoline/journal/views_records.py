@@ -42,6 +42,18 @@ class AttachmentForm(forms.Form):
     )
 
 
+def _template(request: AuthedHttpRequest) -> str:
+    """The fragment for the desk (htmx), the whole page otherwise."""
+    if request.headers.get("HX-Request"):
+        return "records/_attachments.html"
+    return "records/attachments.html"
+
+
+def _refused(request: AuthedHttpRequest) -> int:
+    """422 for refused input; 200 for htmx, which swaps no 4xx response by default."""
+    return 200 if request.headers.get("HX-Request") else 422
+
+
 def _attachments_context(
     contact: Contact, form: AttachmentForm | None = None, error: str = ""
 ) -> dict[str, Any]:
@@ -63,7 +75,7 @@ def _attachments_context(
 def attachments(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The contact's attachments and the upload form (a fragment for the desk)."""
     contact = access_record_contact(request.user, pk)
-    return render(request, "records/_attachments.html", _attachments_context(contact))
+    return render(request, _template(request), _attachments_context(contact))
 
 
 @require_action("journal.attachments")
@@ -75,9 +87,9 @@ def attachment_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(
             request,
-            "records/_attachments.html",
+            _template(request),
             _attachments_context(contact, form),
-            status=422 if request.POST or request.FILES else 200,
+            status=_refused(request) if request.POST or request.FILES else 200,
         )
     upload = form.cleaned_data["file"]
     try:
@@ -93,11 +105,11 @@ def attachment_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return render(
             request,
-            "records/_attachments.html",
+            _template(request),
             _attachments_context(contact, form, error=" ".join(exc.messages)),
-            status=422,
+            status=_refused(request),
         )
-    return render(request, "records/_attachments.html", _attachments_context(contact))
+    return render(request, _template(request), _attachments_context(contact))
 
 
 @require_action("journal.attachments")
@@ -136,6 +148,7 @@ class ExportForm(forms.Form):
         label=_("Topic"),
         required=False,
         queryset=Topic.objects.filter(active=True).select_related("parent__parent"),
+        empty_label=_("All"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -143,7 +156,10 @@ class ExportForm(forms.Form):
         choices=[("", _("All")), *ContactStatus.choices],
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.all()
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label=_("All"),
     )
     agent = forms.ModelChoiceField(
         label=_("Employee"),
@@ -151,6 +167,7 @@ class ExportForm(forms.Form):
         queryset=User.objects.filter(is_active=True).order_by(
             "last_name", "first_name"
         ),
+        empty_label=_("All"),
     )
     format = forms.ChoiceField(
         label=_("Format"),

@@ -334,3 +334,27 @@ def test_department_members_and_the_assignee_reach_the_records(
     contact.department = department
     contact.save()
     assert client_for(agent_b).get(url).status_code == 200
+
+
+def test_the_desk_gets_the_fragment_and_its_errors_are_swapped(
+    agent_a: User, contact: Contact, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(agent_a)
+    url = reverse("records:attachments", args=[contact.pk])
+    page = client.get(url).content.decode()
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" in page and "<html" not in fragment
+    assert f'id="attachments-{contact.pk}"' in fragment
+    refused = client.post(
+        reverse("records:attachment-upload", args=[contact.pk]),
+        {
+            "document_number": "S-1",
+            "registered_on": "2026-11-20",
+            "file": SimpleUploadedFile("invoice.pdf", EXE),
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    # htmx swaps no 4xx response by default, so the desk gets the error as 200.
+    assert refused.status_code == 200
+    assert "not an allowed type" in refused.content.decode()
+    _nothing_saved(contact)
