@@ -25,8 +25,10 @@ from infoline.journal.models import (
 )
 
 __all__ = [
+    "KeptOnTime",
     "MemberLoad",
     "WorkList",
+    "callbacks_kept_on_time",
     "claim_callbacks_to_remind",
     "close_message",
     "due_callbacks",
@@ -763,3 +765,50 @@ def journal_page(
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, ((rows[-1].started_at, rows[-1].pk) if more and rows else None)
+
+
+@dataclass
+class KeptOnTime:
+    """Callbacks that came due in a period: how many kept within their window (C1)."""
+
+    due: int
+    kept_on_time: int
+    kept_late: int
+    failed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.kept_on_time / self.due if self.due else None
+
+
+def callbacks_kept_on_time(
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime | None = None,
+    team_id: int | None = None,
+) -> KeptOnTime:
+    """ "Callbacks kept on time": of the callbacks whose window closed in the period,
+    the share done within the window; still open past the window counts as not kept."""
+    from django.db.models import Count, F, Q
+
+    until = until or timezone.now()
+    callbacks = Callback.objects.filter(
+        window_end__gte=since, window_end__lt=until
+    ).exclude(status=CallbackStatus.CANCELLED)
+    if team_id is not None:
+        callbacks = callbacks.filter(
+            Q(team_id=team_id) | Q(responsible__team_id=team_id)
+        )
+    done = Q(status=CallbackStatus.DONE)
+    figures = callbacks.aggregate(
+        due=Count("pk"),
+        on_time=Count("pk", filter=done & Q(kept_at__lte=F("window_end"))),
+        late=Count("pk", filter=done & Q(kept_at__gt=F("window_end"))),
+        failed=Count("pk", filter=Q(status=CallbackStatus.FAILED)),
+    )
+    return KeptOnTime(
+        due=figures["due"],
+        kept_on_time=figures["on_time"],
+        kept_late=figures["late"],
+        failed=figures["failed"],
+    )

@@ -653,6 +653,9 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
             "team_id": team_id,
             "may_choose": request.user.role != Role.TEAM_LEAD,
             "loads": services.team_overview(request.user, team_id),
+            "kept": services.callbacks_kept_on_time(
+                since=timezone.now() - datetime.timedelta(days=30), team_id=team_id
+            ),
             "overdue": overdue,
             "today": today,
         },

@@ -550,3 +550,30 @@ def test_j1_journal_list_takes_a_fixed_number_of_queries(
     client.get(reverse("journal:list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("journal:list"))
+
+
+def test_c1_callbacks_kept_on_time_is_measured(agent_a: User, team_lead: User) -> None:
+    now = timezone.now()
+    contact = _contact(agent_a)
+
+    def callback(hours_ago: int, **fields: Any) -> Callback:
+        end = now - datetime.timedelta(hours=hours_ago)
+        return Callback.objects.create(
+            contact=contact,
+            phone="+37060000001",
+            window_start=end - datetime.timedelta(hours=1),
+            window_end=end,
+            responsible=agent_a,
+            **fields,
+        )
+
+    callback(5, status="done", kept_at=now - datetime.timedelta(hours=5, minutes=30))
+    callback(4, status="done", kept_at=now - datetime.timedelta(hours=3))
+    callback(3, status="failed")
+    callback(2)  # still open after its window: not kept
+    callback(1, status="cancelled")
+    response = verified_client(team_lead).get(reverse("journal:team"))
+    kept = response.context["kept"]
+    assert (kept.due, kept.kept_on_time, kept.kept_late, kept.failed) == (4, 1, 1, 1)
+    assert kept.rate == 0.25
+    assert "25 %" in response.content.decode()
