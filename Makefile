@@ -23,7 +23,8 @@ migrate: deps
 demo: deps messages migrate
 	@$(MANAGE) load_demo
 	@echo "Infoline demo at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/uvicorn infoline.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	@echo "Simulated calls flow to robot agents; sign in as agent, open Phone and say Ready to take them; the wall-board is for teamlead and supervisor."
+	INFOLINE_DEMO_TRAFFIC=1 $(BIN)/uvicorn infoline.asgi:application --host $(HOST) --port $(PORT) --lifespan on
 
 # One run of the whole suite on the database DATABASE_URL names (SQLite when unset).
 test: deps messages

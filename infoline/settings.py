@@ -261,6 +261,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 INFOLINE_SERVE_STATIC = env_bool("INFOLINE_SERVE_STATIC", not PRODUCTION)
 # Simulated callers and robot agents inside the web process (make demo).
 INFOLINE_DEMO_TRAFFIC = env_bool("INFOLINE_DEMO_TRAFFIC", False)
+# Multiplies the demo's call rate (browser tests want calls every few seconds).
+INFOLINE_DEMO_TRAFFIC_SCALE = env_int("INFOLINE_DEMO_TRAFFIC_SCALE", 1, minimum=1)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 _email = env_email_url()

@@ -38,3 +38,13 @@ def reason_labels() -> dict[str, str]:
         "training": _("Training"),
         "other work": _("Other work"),
     }
+
+
+def robot_label() -> str:
+    """Return how simulated staff are named; ``%s`` is their number."""
+    return _("Simulated agent %s")
+
+
+def robot_name(name: str) -> str:
+    """Return the shown name of a simulated agent id like ``robot-3``."""
+    return robot_label() % name.rsplit("-", 1)[-1]

@@ -7,7 +7,13 @@ from django.shortcuts import render
 
 from infoline.accounts.permissions import require_action
 
-from .labels import queue_labels, reason_labels, state_labels
+from .labels import (
+    queue_labels,
+    reason_labels,
+    robot_label,
+    robot_name,
+    state_labels,
+)
 from .state import initial_board
 
 
@@ -21,6 +27,8 @@ def wallboard(request: HttpRequest) -> HttpResponse:
     for queue in board.get("queues", []):
         queue["name"] = queues.get(queue["id"], queue["id"])
     for person in board.get("people", []):
+        if person.get("robot"):
+            person["name"] = robot_name(person["name"])
         person["state_label"] = states.get(person["state"], person["state"])
         person["reason_label"] = reasons.get(person["reason"], person["reason"])
     return render(
@@ -28,7 +36,12 @@ def wallboard(request: HttpRequest) -> HttpResponse:
         "realtime/wallboard.html",
         {
             "board": board,
-            "labels": {"queues": queues, "states": states, "reasons": reasons},
+            "labels": {
+                "queues": queues,
+                "states": states,
+                "reasons": reasons,
+                "robot": robot_label(),
+            },
             "state_counts": [
                 (key, label, board.get("agents", {}).get(key, 0))
                 for key, label in states.items()

@@ -35,10 +35,13 @@ DEMO_BUSY_HOUR = 10
 
 
 def _boot() -> Runner:
+    from django.conf import settings
+
     from .services import build_simulated_runner, simulation_params
 
     Runner.clear()
-    params = simulation_params(1, DEMO_ROBOTS, DEMO_SCALE, DEMO_BUSY_HOUR)
+    scale = DEMO_SCALE * settings.INFOLINE_DEMO_TRAFFIC_SCALE
+    params = simulation_params(1, DEMO_ROBOTS, scale, DEMO_BUSY_HOUR)
     runner = build_simulated_runner(params, speed=1.0)
     runner.boot()
     return runner

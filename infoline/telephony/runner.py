@@ -384,6 +384,8 @@ class Runner:
             if isinstance(cmd, RecordOutcome):
                 self._count_outcome(cmd)
                 self._call_ended(cmd.call_id)
+            elif isinstance(cmd, Bridge) and not cmd.consult:
+                self._count_answer(cmd.call_id, at)
             if isinstance(cmd, RingAgent):
                 self._call_agent[cmd.call_id] = cmd.agent_id
                 touched[cmd.agent_id] = None
@@ -616,29 +618,35 @@ class Runner:
 
     # --- wall-board ---------------------------------------------------------------
 
-    def _count_outcome(self, cmd: RecordOutcome) -> None:
-        """Fold an ended call into today's figures (local date of its end)."""
-        day = datetime.datetime.fromtimestamp(cmd.ended_at, self._zone).date()
+    def _today_entry(self, at: float, queue_id: str) -> dict[str, int]:
+        """Return today's counters of a queue (the local date of ``at``)."""
+        day = datetime.datetime.fromtimestamp(at, self._zone).date()
         current, counts = self._today
         if current != day:
             counts = {}
             self._today = (day, counts)
-        if cmd.queue_id is None:
-            return
-        entry = counts.setdefault(
-            cmd.queue_id,
+        return counts.setdefault(
+            queue_id,
             {"answered": 0, "answered_in_sl": 0, "abandoned": 0, "callbacks": 0},
         )
-        if cmd.outcome == "answered" and cmd.answered_at is not None:
-            entry["answered"] += 1
-            assert cmd.queued_at is not None  # answered calls were queued
-            target = self.config.queues[cmd.queue_id].service_level_s
-            if cmd.answered_at - cmd.queued_at <= target:
-                entry["answered_in_sl"] += 1
-        elif cmd.outcome == "abandoned":
-            entry["abandoned"] += 1
-        elif cmd.outcome == "callback":
-            entry["callbacks"] += 1
+
+    def _count_answer(self, call_id: str, at: float) -> None:
+        """Count a call as answered when first answered (not at its end)."""
+        details = self.engine.call_details(call_id)
+        if details is None or details["answered_at"] != at:
+            return  # a transfer's bridge, not the first answer
+        queue_id = details["queue"]
+        entry = self._today_entry(at, queue_id)
+        entry["answered"] += 1
+        if at - details["queued_at"] <= self.config.queues[queue_id].service_level_s:
+            entry["answered_in_sl"] += 1
+
+    def _count_outcome(self, cmd: RecordOutcome) -> None:
+        """Count an abandoned call or a callback on the day it ended."""
+        if cmd.queue_id is None or cmd.outcome not in ("abandoned", "callback"):
+            return
+        entry = self._today_entry(cmd.ended_at, cmd.queue_id)
+        entry["abandoned" if cmd.outcome == "abandoned" else "callbacks"] += 1
 
     def board(self) -> dict[str, Any]:
         """Return the wall-board: queues, agents by state, today's figures.
@@ -685,6 +693,7 @@ class Runner:
             people.append(
                 {
                     "name": self._name(agent_id),
+                    "robot": user_id_of(agent_id) is None,
                     "state": entry["state"],
                     "reason": entry["reason"] or "",
                     "for_s": round(now - entry["since"]),

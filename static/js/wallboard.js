@@ -51,7 +51,8 @@
       dot.className = "wb-dot wb-state-" + p.state;
       state.append(dot, document.createTextNode((labels.states[p.state] || p.state) +
         (p.reason ? " · " + (labels.reasons[p.reason] || p.reason) : "")));
-      tr.append(cell(p.name), state, cell(duration(p.for_s), true));
+      var name = p.robot ? labels.robot.replace("%s", p.name.split("-").pop()) : p.name;
+      tr.append(cell(name), state, cell(duration(p.for_s), true));
       people.append(tr);
     });
   }
