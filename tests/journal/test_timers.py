@@ -313,8 +313,8 @@ SEED = """
 import datetime, django
 django.setup()
 from django.utils import timezone
-from infoline.accounts.models import Team, User
-from infoline.journal.models import Callback, Contact
+from infoline.accounts.models import Department, Employee, Team, User
+from infoline.journal.models import Callback, ColleagueMessage, Contact
 team = Team.objects.create(name="T")
 lead = User.objects.create(username="lead", role="team_lead", team=team)
 team.lead = lead
@@ -322,6 +322,9 @@ team.save()
 agent = User.objects.create(username="agent", role="agent", team=team)
 past = timezone.localdate() - datetime.timedelta(days=2)
 start = timezone.now() - datetime.timedelta(hours=3)
+department = Department.objects.create(name="D", code="d")
+colleague = Employee.objects.create(
+    first_name="C", last_name="C", department=department, user=agent)
 for i in range({n}):
     Contact.objects.create(agent=agent, assignee=agent, status="deferred_answer", due=past)
     Callback.objects.create(
@@ -329,23 +332,33 @@ for i in range({n}):
         window_start=start, window_end=start + datetime.timedelta(hours=1),
         responsible=agent,
     )
+    message = ColleagueMessage.objects.create(
+        contact=Contact.objects.create(agent=agent), intended_for=colleague,
+        delivered_to=colleague, taken_by=agent, caller_name="J",
+        phone="+37061234567", reason="R")
+    # Ten days old: past the working hours whatever today is.
+    ColleagueMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=10))
 """
 
 REPORT = """
 import json, django
 django.setup()
 from django.db.models import Count
-from infoline.journal.models import Callback, Contact, ContactHistory, Notification
+from infoline.journal.models import (
+    Callback, ColleagueMessage, Contact, ContactHistory, Notification)
 print(json.dumps({
     "history": list(ContactHistory.objects.values("contact_id", "act")
         .annotate(n=Count("id")).values_list("contact_id", "act", "n")),
     "notes": list(Notification.objects.values("contact_id", "kind", "user_id")
         .annotate(n=Count("id")).values_list("contact_id", "kind", "n")),
     "claimed": Contact.objects.exclude(timer_claimed_by="").count()
-        + Callback.objects.exclude(claimed_by="").count(),
+        + Callback.objects.exclude(claimed_by="").count()
+        + ColleagueMessage.objects.exclude(claimed_by="").count(),
     "deadlines_open": Contact.objects.filter(
         status="deferred_answer", due_escalated_for__isnull=True).count(),
     "callbacks_open": Callback.objects.filter(escalated_at__isnull=True).count(),
+    "messages_open": ColleagueMessage.objects.filter(escalated_at__isnull=True).count(),
 }))
 """
 
@@ -408,7 +421,8 @@ def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     worker_database: str,
 ) -> None:
-    items = 12  # 12 overdue deadlines and 12 overdue callbacks
+    items = 8  # of each kind: overdue deadlines, overdue callbacks, old messages
+    kinds = 3
     env = _env(worker_database)
     migrated = _manage(env, "migrate", "-v", "0")
     assert migrated.returncode == 0, migrated.stderr
@@ -441,9 +455,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert worker.returncode == -signal.SIGKILL
     middle = json.loads(_python(env, REPORT))
     # The dead worker committed some items and left the rest claimed.
-    done_first = 2 * items - middle["deadlines_open"] - middle["callbacks_open"]
-    assert 5 <= done_first < 2 * items
-    assert middle["claimed"] == 2 * items - done_first
+    open_items = (
+        middle["deadlines_open"] + middle["callbacks_open"] + middle["messages_open"]
+    )
+    done_first = kinds * items - open_items
+    assert 5 <= done_first < kinds * items
+    assert middle["claimed"] == open_items
     # Before the lease runs out a second worker takes nothing that is claimed.
     early = _manage(env, "run_journal_timers", "--lease-seconds", "60")
     assert early.returncode == 0, early.stderr
@@ -451,13 +468,16 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     time.sleep(2.5)
     second = _manage(env, "run_journal_timers", "--lease-seconds", "2")
     assert second.returncode == 0, second.stderr
-    assert f"Batch done: {2 * items - done_first} sent" in second.stdout
+    assert f"Batch done: {open_items} sent" in second.stdout
     final = json.loads(_python(env, REPORT))
-    assert final["deadlines_open"] == final["callbacks_open"] == final["claimed"] == 0
+    assert final["deadlines_open"] == final["callbacks_open"] == 0
+    assert final["messages_open"] == final["claimed"] == 0
     history = {(contact, act): n for contact, act, n in final["history"]}
     notes = {(contact, kind): n for contact, kind, n in final["notes"]}
-    assert len(history) == 2 * items and set(history.values()) == {1}
+    assert len(history) == kinds * items and set(history.values()) == {1}
     assert sorted(act for _c, act in history) == sorted(
-        ["deadline_overdue"] * items + ["callback_overdue"] * items
+        ["deadline_overdue"] * items
+        + ["callback_overdue"] * items
+        + ["message_unhandled"] * items
     )
     assert set(notes) == set(history) and set(notes.values()) == {1}
