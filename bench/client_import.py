@@ -3,7 +3,9 @@
 The file has every person column filled, a valid Lithuanian asmens kodas
 (official check digit, unique per row) with the matching birth date and
 sex, and one mobile phone. The time covers reading, validating and writing
-(persons and phones) in one all-or-nothing transaction.
+(persons and phones) in one all-or-nothing transaction. Rows are named
+``client_import_rows_per_s_<database>``: ``make bench`` runs it on SQLite,
+and on PostgreSQL with ``BENCH_DATABASE_URL`` (``--append``).
 
 Peer: the loop a first version would write, ``full_clean()`` and ``save()``
 per person and per phone (audit signals included, as in the application),
@@ -86,6 +88,28 @@ def _write_csv(path: str, start: int, count: int) -> None:
             writer.writerow(_person(i))
 
 
+def _server_cpu() -> float | None:
+    """Return the CPU seconds of this connection's PostgreSQL backend so far.
+
+    Read from ``/proc`` when the server runs on this machine; None on SQLite
+    (the work is in this process) or when the backend cannot be seen.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime are fields 14 and 15 of stat(5), in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _naive(start: int, count: int) -> float:
     """Return the seconds the naive per-row loop takes for ``count`` rows."""
     from django.db import transaction
@@ -125,9 +149,20 @@ def run() -> list[dict[str, Any]]:
             print(f"\r  {done:,} / {total or 0:,} rows", end="", file=sys.stderr)
 
     print(f"  importing on {vendor}", file=sys.stderr)
+    load_before = os.getloadavg()[0]
+    server_before = _server_cpu()
+    cpu_before = time.process_time()
     started = time.perf_counter()
     report = import_persons(path, fmt="csv", progress=progress)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    server_after = _server_cpu()
+    server_cpu = (
+        None
+        if server_before is None or server_after is None
+        else server_after - server_before
+    )
+    load_after = os.getloadavg()[0]
     print(file=sys.stderr)
     if not report.ok or report.created != persons:
         raise RuntimeError(f"import failed: {report.errors[:5]}")
@@ -138,7 +173,7 @@ def run() -> list[dict[str, Any]]:
     peer_rate = sample / naive_seconds
     return [
         {
-            "name": "client_import_rows_per_s",
+            "name": f"client_import_rows_per_s_{vendor}",
             "value": round(rate),
             "unit": "rows/s",
             "peer": "full_clean()+save() per row",
@@ -151,6 +186,14 @@ def run() -> list[dict[str, Any]]:
                 "format": "csv",
                 "file_mb": round(size_mb, 1),
                 "seconds": round(elapsed, 1),
+                # CPU seconds of the importer and of its PostgreSQL backend,
+                # and the machine's load: other work on a shared machine
+                # stretches the wall-clock figure, not these.
+                "client_cpu_seconds": round(cpu, 1),
+                "server_cpu_seconds": (
+                    None if server_cpu is None else round(server_cpu, 1)
+                ),
+                "load_avg_1m": [round(load_before, 1), round(load_after, 1)],
                 "chunk": CHUNK,
                 "peak_rss_mb": round(
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
