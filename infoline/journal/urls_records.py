@@ -22,5 +22,11 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
+    path(
+        "journal/contacts/<int:pk>/result-notice/",
+        views.result_notice,
+        name="result-notice",
+    ),
+    path("journal/contacts/<int:pk>/inform/", views.inform, name="inform"),
     path("journal/export/", views.export, name="export"),
 ]

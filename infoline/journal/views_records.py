@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -127,6 +128,67 @@ def attachment_download(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _inform_context(
+    contact: Contact, error: str = "", sent: bool = False
+) -> dict[str, Any]:
+    return {
+        "contact": contact,
+        "informs": list(
+            contact.history.filter(
+                act__in=["citizen_informed", "citizen_inform_failed"]
+            ).select_related("actor")
+        ),
+        "can_inform": contact.status == ContactStatus.CLOSED
+        and contact.person_id is not None,
+        "error": error,
+        "sent": sent,
+    }
+
+
+@require_action("desk.use")
+@require_GET
+def result_notice(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Whether and how the citizen was told the result (J9, J10): a desk fragment."""
+    contact = access_record_contact(request.user, pk)
+    return render(request, "records/_inform.html", _inform_context(contact))
+
+
+@require_action("desk.use")
+@require_POST
+def inform(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Send the citizen the result by e-mail or SMS; refusals re-render with the reason."""
+    from infoline.journal.deadlines import inform_citizen
+    from infoline.notify.models import SentMessage
+
+    contact = access_record_contact(request.user, pk)
+    if not request.POST:
+        return render(request, "records/_inform.html", _inform_context(contact))
+    try:
+        record = inform_citizen(
+            request.user, contact, channel=request.POST.get("channel", "")
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "records/_inform.html",
+            _inform_context(contact, error=" ".join(exc.messages)),
+            status=_refused(request),
+        )
+    assert isinstance(record, SentMessage)
+    if record.status != SentMessage.Status.SENT:
+        return render(
+            request,
+            "records/_inform.html",
+            _inform_context(
+                contact,
+                error=gettext("The message could not be sent: %(error)s")
+                % {"error": record.error},
+            ),
+            status=_refused(request),
+        )
+    return render(request, "records/_inform.html", _inform_context(contact, sent=True))
 
 
 class ExportForm(forms.Form):

@@ -47,6 +47,8 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "accounts:calendar-detail": ("GET", "hours.view", "calendar"),
     "audit:list": ("GET", "audit.view", None),
     "journal:desk": ("GET", "desk.use", None),
+    "telephony:flows": ("GET", "ivr.edit", None),
+    "telephony:flow-edit": ("GET", "ivr.edit", "line"),
     "journal:list": ("GET", "desk.use", None),
     "journal:worklist": ("GET", "desk.use", None),
     "journal:team": ("GET", "desk.team", None),
@@ -68,6 +70,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "knowledge:script-detail": ("GET", "knowledge.view", "knowledge.script"),
     "knowledge:script-edit": ("POST", "knowledge.edit", "knowledge.script"),
     "knowledge:script-approve": ("POST", "knowledge.approve", "knowledge.draft"),
+    "knowledge:script-return": ("POST", "knowledge.approve", "knowledge.draft"),
     "knowledge:script-panel": ("GET", "knowledge.view", "knowledge.topic"),
     "knowledge:article-list": ("GET", "knowledge.view", None),
     "knowledge:article-new": ("POST", "knowledge.edit", None),
@@ -106,6 +109,8 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "records:attachment-upload": ("POST", "journal.attachments", "contact"),
     "records:attachment-download": ("GET", "journal.attachments", "attachment"),
     "records:export": ("GET", "journal.export", None),
+    "records:result-notice": ("GET", "desk.use", "contact"),
+    "records:inform": ("POST", "desk.use", "contact"),
     "clients:import": ("GET", "clients.import", None),
     "clients:import-job": ("GET", "clients.import", "import_job"),
     "clients:import-report": ("GET", "clients.import", "import_job"),
@@ -138,6 +143,7 @@ API: dict[str, tuple[str, str]] = {
         "clients.search",
     ),
     "/api/knowledge/search": ("GET", "knowledge.view"),
+    "/api/knowledge/announcements": ("GET", "knowledge.view"),
     "/api/knowledge/topics/{topic_id}/script": ("GET", "knowledge.view"),
 }
 API_BODIES: dict[str, dict[str, Any]] = {
@@ -236,6 +242,13 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
         return walk_kwargs(key, user)
     if key == "person_id":
         return {"person_id": objects["person"].pk}
+    if key == "line":
+        from infoline.accounts.models import PublicLine
+
+        line, _new = PublicLine.objects.get_or_create(
+            number="+37052000001", defaults={"name": "Walk line"}
+        )
+        return {"line_id": line.pk}
     if key == "callback":
         # Callbacks and messages are reachable only by whom they are for.
         import datetime

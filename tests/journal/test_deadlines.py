@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -241,3 +242,34 @@ def test_informing_refuses_bad_input_and_saves_nothing(
     assert not SentMessage.objects.exists()
     assert not ContactHistory.objects.exists()
     assert not AccessLog.objects.exists()
+
+
+def test_the_desk_sends_the_result_over_http_and_outsiders_are_refused(
+    agent_a: User,
+    agent_b: User,
+    evaluator: User,
+    person: Person,
+    client_for: Any,
+) -> None:
+    from django.urls import reverse
+
+    contact = Contact.objects.create(agent=agent_a, person=person, type="complaint")
+    url = reverse("records:inform", args=[contact.pk])
+    notice = reverse("records:result-notice", args=[contact.pk])
+    client = client_for(agent_a)
+    assert b"once the contact is closed" in client.get(notice).content
+    early = client.post(url, {"channel": "email"})
+    assert early.status_code == 422
+    assert "Inform the citizen once the contact is closed" in early.content.decode()
+    assert client_for(agent_b).post(url, {"channel": "email"}).status_code == 404
+    assert client_for(agent_b).get(notice).status_code == 404
+    assert client_for(evaluator).post(url, {"channel": "email"}).status_code == 403
+    assert not SentMessage.objects.exists()
+    Contact.objects.filter(pk=contact.pk).update(
+        status="closed", result="Paid on 5 January.", comment="ok"
+    )
+    sent = client.post(url, {"channel": "email"})
+    assert sent.status_code == 200 and b"The result was sent." in sent.content
+    assert SentMessage.objects.get().to == "ona@example.org"
+    assert ContactHistory.objects.get(contact=contact).act == "citizen_informed"
+    assert b"ona@example.org" not in client.get(notice).content
