@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("infoline.clients.urls")),
     path("", include("infoline.journal.urls_records")),
     path("", include("infoline.journal.urls")),
+    path("", include("infoline.telephony.urls")),
     path("", include("infoline.knowledge.urls")),
     path("", include("infoline.realtime.urls")),
     path("api/", api.urls),

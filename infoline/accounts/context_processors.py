@@ -23,6 +23,7 @@ NAVIGATION = [
     (_("Audit log"), "audit:list", "audit.view"),
     (_("Data access"), "clients:privacy", "privacy.audit"),
     (_("Erasure"), "clients:erasures", "privacy.approve"),
+    (_("IVR"), "telephony:flows", "ivr.edit"),
     (_("Administration"), "admin:index", "admin.site"),
 ]
 

@@ -76,10 +76,6 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "Import persons and employers from CSV or XLSX files",
         frozenset({Role.ADMINISTRATOR}),
     ),
-    "clients.import": (
-        "Import persons and employers from CSV or XLSX files",
-        frozenset({Role.ADMINISTRATOR}),
-    ),
     "privacy.audit": (
         "See who looked at whose personal data; export access reports",
         frozenset({Role.DPO}),
@@ -112,13 +108,25 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "See the live wall-board: waiting calls, agents by state, service level",
         frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
-    "telephony.softphone": (
-        "Take calls: start and end work, ready / not ready, answer and end calls",
-        frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
+    "ivr.edit": (
+        "Edit the IVR flows of the public numbers",
+        frozenset({Role.ADMINISTRATOR}),
     ),
-    "wallboard.view": (
-        "See the live wall-board: waiting calls, agents by state, service level",
+    "workforce.plan": (
+        "Plan staffing: forecasts, call histories, staffing plans, schedules, publishing",
+        frozenset({Role.PLANNER, Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ),
+    "workforce.own_schedule": (
+        "See one's own published shifts and ask to swap them with a colleague",
+        ALL,
+    ),
+    "workforce.approve_swaps": (
+        "Approve or reject shift swaps between agents",
         frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "workforce.adherence": (
+        "See schedule adherence and conformance per agent and team",
+        frozenset({Role.TEAM_LEAD, Role.SUPERVISOR, Role.PLANNER, Role.ADMINISTRATOR}),
     ),
     "admin.site": (
         "Use the administration site for reference data and staff",

@@ -196,3 +196,35 @@ class LiveState(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class IvrFlow(models.Model):
+    """The IVR flow of one public number (T1, T2, T12), as administrators saved it.
+
+    ``data`` is the flow as plain data (``telephony.flows``); it is checked
+    by ``flows.flow_from_data`` and ``routing.ivr.validate_flow`` before it
+    is saved, so the engine never loads a flow with a dead end.
+    """
+
+    line = models.OneToOneField(
+        "accounts.PublicLine",
+        verbose_name=_("line"),
+        on_delete=models.CASCADE,
+        related_name="ivr_flow",
+    )
+    data = models.JSONField(_("flow"))
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("IVR flow")
+        verbose_name_plural = _("IVR flows")
+
+    def __str__(self) -> str:
+        return f"IVR {self.line_id}"
