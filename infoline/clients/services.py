@@ -438,7 +438,7 @@ FIELDS_BY_CATEGORY: dict[str, list[str]] = {
     DataCategory.IDENTITY: ["identity_code", "birth_date"],
     DataCategory.CONTACT_DETAILS: ["address", "postal_code", "email", "phones"],
     DataCategory.ESERVICE: ["eservice_login"],
-    DataCategory.CASE: ["registered_on", "last_office", "consents"],
+    DataCategory.CASE: ["registered_on", "last_office", "consents", "representations"],
 }
 
 
@@ -501,7 +501,46 @@ def disclose_category(
     return True
 
 
+def _representations(person: Person) -> list[dict[str, Any]]:
+    """Whom ``person`` may act for, and who may act for them (A3).
+
+    Plain data for the page and the API: the other person's id and name,
+    the scope (category values and their labels), the period, and whether
+    the authorisation is in force today; those in force first, each group
+    newest first.
+    """
+    today = timezone.localdate()
+    labels = dict(DataCategory.choices)
+    grants = Representative.objects.filter(
+        Q(agent=person) | Q(person=person)
+    ).select_related("agent", "person")
+    out: list[dict[str, Any]] = []
+    for grant in sorted(grants, key=lambda g: (g.valid_from, g.pk), reverse=True):
+        acts_for = grant.agent_id == person.pk
+        other = grant.person if acts_for else grant.agent
+        scope = [c for c in DataCategory.values if c in (grant.scope or [])]
+        out.append(
+            {
+                "relation": "represents" if acts_for else "represented_by",
+                "person_id": other.pk,
+                "name": f"{other.first_name} {other.last_name}",
+                "scope": scope,
+                "scope_labels": [str(labels[c]) for c in scope],
+                "valid_from": grant.valid_from.isoformat(),
+                "valid_until": (
+                    grant.valid_until.isoformat() if grant.valid_until else None
+                ),
+                "in_force": grant.valid_from <= today
+                and (grant.valid_until is None or grant.valid_until >= today),
+            }
+        )
+    # Those in force first, each group newest first.
+    return sorted(out, key=lambda r: not r["in_force"])
+
+
 def _value(person: Person, name: str) -> Any:
+    if name == "representations":
+        return _representations(person)
     if name == "phones":
         return [p.number for p in person.phones.all()]
     if name == "consents":

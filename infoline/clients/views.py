@@ -82,6 +82,8 @@ def _card_context(request: AuthedHttpRequest, contact: Contact) -> dict[str, obj
         "consent_kinds": ConsentKind.choices,
         "new_person_form": _new_person_form(),
         "failed_recently": services.failed_attempts(person) if person else 0,
+        # Whom the caller proved to be: the card may show a person they represent.
+        "caller": services.authenticated_caller(contact),
     }
 
 
