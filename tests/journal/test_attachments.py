@@ -16,6 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from infoline.accounts.models import Department, Employee, User
 from infoline.clients.models import AccessLog, Person
@@ -86,6 +89,13 @@ def test_allowed_kinds_are_recognised_by_content(data: bytes, label: str) -> Non
 )
 def test_everything_else_is_refused(data: bytes) -> None:
     assert sniff.sniff(data) is None
+
+
+@hypothesis_settings(deadline=None, max_examples=300)
+@given(data=st.binary(max_size=2048))
+def test_sniffing_never_fails_on_any_bytes(data: bytes) -> None:
+    kind = sniff.sniff(data)
+    assert kind is None or kind in sniff.KINDS
 
 
 def test_name_must_fit_the_kind() -> None:

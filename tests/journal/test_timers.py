@@ -25,6 +25,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from infoline.accounts.hours import Calendar, Period
 from infoline.accounts.models import (
@@ -81,6 +84,42 @@ def test_working_time_counts_only_opening_hours() -> None:
         calendar, friday_16, monday_8 + datetime.timedelta(hours=3)
     ) == datetime.timedelta(hours=4)
     assert working_time_between(calendar, monday_8, friday_16) == datetime.timedelta(0)
+
+
+INSTANTS = st.datetimes(
+    min_value=datetime.datetime(2026, 3, 20),
+    max_value=datetime.datetime(2026, 11, 10),
+    timezones=st.just(datetime.UTC),
+)
+
+
+@hypothesis_settings(deadline=None, max_examples=60)
+@given(a=INSTANTS, b=INSTANTS, c=INSTANTS)
+def test_working_time_is_additive_and_never_more_than_wall_time(
+    a: datetime.datetime, b: datetime.datetime, c: datetime.datetime
+) -> None:
+    a, b, c = sorted([a, b, c])
+    calendar = _weekdays_calendar()
+    whole = working_time_between(calendar, a, c)
+    assert whole == working_time_between(calendar, a, b) + working_time_between(
+        calendar, b, c
+    )
+    assert datetime.timedelta(0) <= whole <= c - a
+
+
+@hypothesis_settings(deadline=None, max_examples=60)
+@given(
+    start=st.dates(datetime.date(2026, 1, 1), datetime.date(2027, 12, 31)),
+    days=st.integers(min_value=0, max_value=40),
+)
+def test_working_days_until_inverts_add_working_days(
+    start: datetime.date, days: int
+) -> None:
+    from infoline.accounts.hours import add_working_days
+
+    calendar = _weekdays_calendar()
+    due = add_working_days(calendar, start, days)
+    assert working_days_until(calendar, start, due) == days
 
 
 # --- deadlines ----------------------------------------------------------------
