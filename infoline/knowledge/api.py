@@ -1,4 +1,4 @@
-"""Knowledge endpoints: full-text search and the recommended script of a topic (J3, J4)."""
+"""Knowledge endpoints: full-text search, the recommended script of a topic (J3, J4), peaks (K5)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,36 @@ class ScriptOut(Schema):
     approved_by: str
     specialists: list[SpecialistOut]
     departments: list[DepartmentOut]
+
+
+class AnnouncementOut(Schema):
+    id: int
+    title: str
+    text: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    expected_extra: int | None
+    lines: list[str]
+    topic_ids: list[int]
+
+
+@router.get("/knowledge/announcements", response=list[AnnouncementOut])
+def announcements(request: HttpRequest) -> list[dict[str, Any]]:
+    """Expected peaks not yet over, soonest first (K5), for desks and planning tools."""
+    require(request, "knowledge.view")
+    return [
+        {
+            "id": a.pk,
+            "title": a.title,
+            "text": a.text,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "expected_extra": a.expected_extra,
+            "lines": [line.number for line in a.lines.all()],
+            "topic_ids": [topic.pk for topic in a.topics.all()],
+        }
+        for a in services.list_announcements(limit=50)
+    ]
 
 
 @router.get("/knowledge/search", response=SearchOut)

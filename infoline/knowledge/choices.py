@@ -9,6 +9,7 @@ class ScriptStatus(models.TextChoices):
     APPROVED = "approved", _("Approved, in force")
     SUPERSEDED = "superseded", _("Replaced by a later version")
     WITHDRAWN = "withdrawn", _("Replaced by a later draft")
+    REJECTED = "rejected", _("Returned to the author")
 
 
 class ArticleCategory(models.TextChoices):

@@ -72,7 +72,8 @@ class ScriptVersion(models.Model):
 
     Written by an author as a draft; a team lead, supervisor or administrator
     other than the author approves it (recorded with who and when), and it
-    replaces the version in force. ``specialists`` and ``departments`` are the
+    replaces the version in force; or returns it to the author with a
+    ``review_note`` (``returned_by``/``returned_at``). ``specialists`` and ``departments`` are the
     tier-2 recommendations listed under the script (J4).
     """
 
@@ -131,6 +132,16 @@ class ScriptVersion(models.Model):
         related_name="approved_script_versions",
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="returned_script_versions",
+    )
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    review_note = models.CharField(_("why it was returned"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("script version")

@@ -56,6 +56,7 @@ __all__ = [
     "recommended_script",
     "reindex_article",
     "reindex_script",
+    "return_script_version",
     "save_article",
     "save_script_draft",
     "search_knowledge",
@@ -441,6 +442,35 @@ def approve_script_version(approver: User, version: ScriptVersion) -> ScriptVers
     locked.save(update_fields=["status", "approved_by", "approved_at"])
     script.current = locked
     script.save(update_fields=["current"])
+    return locked
+
+
+@transaction.atomic
+def return_script_version(
+    reviewer: User, version: ScriptVersion, reason: str
+) -> ScriptVersion:
+    """Send a draft back to its author with the reason (J3 approval step).
+
+    Only a team lead, supervisor or administrator returns a draft, with a
+    reason; the version in force is untouched. Raises ``ValidationError``
+    (nothing changes) for a missing reason or anything but a pending draft.
+    """
+    if not has_action(reviewer, "knowledge.approve"):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the draft goes back to its author."))
+    locked = ScriptVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != ScriptStatus.DRAFT:
+        raise ValidationError(
+            _("Version %(number)s is not a draft awaiting approval (%(status)s).")
+            % {"number": locked.number, "status": locked.get_status_display()}
+        )
+    locked.status = ScriptStatus.REJECTED
+    locked.returned_by = reviewer
+    locked.returned_at = timezone.now()
+    locked.review_note = reason[:500]
+    locked.save(update_fields=["status", "returned_by", "returned_at", "review_note"])
     return locked
 
 

@@ -17,6 +17,11 @@ urlpatterns = [
         name="script-approve",
     ),
     path(
+        "knowledge/scripts/<int:pk>/versions/<int:number>/return/",
+        views.script_return,
+        name="script-return",
+    ),
+    path(
         "knowledge/scripts/for-topic/<int:topic_id>/",
         views.script_panel,
         name="script-panel",

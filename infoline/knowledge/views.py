@@ -224,6 +224,25 @@ def script_approve(request: AuthedHttpRequest, pk: int, number: int) -> HttpResp
     return redirect(version.script.get_absolute_url())
 
 
+@require_POST
+@require_action("knowledge.approve")
+def script_return(request: AuthedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """Send a draft back to its author with the reason (J3)."""
+    version = get_object_or_404(ScriptVersion, script_id=pk, number=number)
+    try:
+        services.return_script_version(
+            request.user, version, request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Version %(number)s went back to its author.") % {"number": number},
+        )
+    return redirect(f"{version.script.get_absolute_url()}?v={number}")
+
+
 @require_GET
 @require_action("knowledge.view")
 def script_panel(request: AuthedHttpRequest, topic_id: int) -> HttpResponse:

@@ -103,3 +103,43 @@ def test_agents_read_but_cannot_announce(agent_a: User, planner: User) -> None:
         verified_client(agent_a).get(reverse("knowledge:announcements")).status_code
         == 200
     )
+
+
+def test_api_lists_peaks_not_yet_over(planner: User, agent_b: User, dpo: User) -> None:
+    """K5 through the API, for planning tools; the DPO has no use for it."""
+    from django.test import Client
+
+    from infoline.accounts.services import create_api_token
+
+    now = timezone.now()
+    line = PublicLine.objects.create(kind="general", name="General line", number="1883")
+    peak = PeakAnnouncement.objects.create(
+        title="Tax cards",
+        starts_at=now + datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=2),
+        expected_extra=500,
+        created_by=planner,
+    )
+    peak.lines.set([line])
+    PeakAnnouncement.objects.create(
+        title="Over",
+        starts_at=now - datetime.timedelta(days=2),
+        ends_at=now - datetime.timedelta(days=1),
+        created_by=planner,
+    )
+    _token, raw = create_api_token(agent_b, "desk")
+    data = (
+        Client()
+        .get("/api/knowledge/announcements", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        .json()
+    )
+    assert [(a["title"], a["lines"], a["expected_extra"]) for a in data] == [
+        ("Tax cards", ["1883"], 500)
+    ]
+    _token, raw = create_api_token(dpo, "x")
+    assert (
+        Client()
+        .get("/api/knowledge/announcements", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        .status_code
+        == 403
+    )

@@ -253,3 +253,31 @@ def test_lead_cannot_approve_own_draft_over_http(
     assert "You wrote this draft; another team lead" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_lead_returns_a_draft_with_a_reason(
+    topics: dict[str, Topic], specialist: User, team_lead: User
+) -> None:
+    """J3 approval step: a draft may go back to its author, with the reason recorded."""
+    first = approved(specialist, team_lead, topics["benefit"], "T", "In force.")
+    draft = services.save_script_draft(
+        specialist, topics["benefit"], title="T", body="Wrong amount."
+    )
+    client = verified_client(team_lead)
+    url = reverse("knowledge:script-return", args=[draft.script_id, draft.number])
+    response = client.post(url, {"reason": "  "}, follow=True)
+    assert "Say why the draft goes back to its author." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    response = client.post(url, {"reason": "The amount changed in 2026."}, follow=True)
+    assert "Version 2 went back to its author." in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.status, draft.returned_by, draft.review_note) == (
+        "rejected",
+        team_lead,
+        "The amount changed in 2026.",
+    )
+    assert services.recommended_script(topics["benefit"].pk) == first
+    with pytest.raises(ValidationError, match="Version 2 is not a draft awaiting"):
+        services.approve_script_version(team_lead, draft)
+    assert verified_client(specialist).post(url, {"reason": "x"}).status_code == 403
