@@ -45,7 +45,11 @@ FIELDS_OF: dict[str, tuple[str, ...]] = {
 
 class NodeForm(forms.Form):
     name = forms.SlugField(label=gettext_lazy("Node"), max_length=40)
-    kind = forms.ChoiceField(label=gettext_lazy("What it does"), choices=KIND_CHOICES)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What it does"),
+        choices=[("", "—"), *KIND_CHOICES],
+        required=False,
+    )
     prompt = forms.CharField(
         label=gettext_lazy("Message"), required=False, max_length=200
     )
@@ -76,6 +80,12 @@ class NodeForm(forms.Form):
     take_message = forms.BooleanField(
         label=gettext_lazy("Voice message"), required=False
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("name") and not data.get("kind"):
+            self.add_error("kind", _("Choose what the node does."))
+        return data
 
     def node_data(self) -> tuple[str, dict[str, Any]]:
         """(name, stored node data) from the cleaned row."""
