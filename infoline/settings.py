@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "infoline.knowledge",
     "infoline.telephony",
     "infoline.realtime",
+    "infoline.workforce",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("infoline.telephony.urls")),
     path("", include("infoline.knowledge.urls")),
     path("", include("infoline.realtime.urls")),
+    path("", include("infoline.workforce.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -116,6 +116,19 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:import-report": ("GET", "clients.import", "import_job"),
     "realtime:wallboard": ("GET", "wallboard.view", None),
     "realtime:phone": ("GET", "telephony.softphone", None),
+    "workforce:plan": ("GET", "workforce.plan", None),
+    "workforce:plan-export": ("GET", "workforce.plan", None),
+    "workforce:histories": ("GET", "workforce.plan", None),
+    "workforce:schedules": ("GET", "workforce.plan", None),
+    "workforce:schedule": ("GET", "workforce.plan", "workforce.schedule"),
+    "workforce:schedule-stop": ("POST", "workforce.plan", "workforce.schedule"),
+    "workforce:schedule-publish": ("POST", "workforce.plan", "workforce.schedule"),
+    "workforce:schedule-export": ("GET", "workforce.plan", "workforce.schedule"),
+    "workforce:adherence": ("GET", "workforce.adherence", None),
+    "workforce:my-schedule": ("GET", "workforce.own_schedule", None),
+    "workforce:swap-request": ("POST", "workforce.own_schedule", "workforce.own_shift"),
+    "workforce:swaps": ("GET", "workforce.approve_swaps", None),
+    "workforce:swap-decide": ("POST", "workforce.approve_swaps", "workforce.swap"),
 }
 # Allowed acts that end the session and so land on the sign-in page.
 ENDS_SESSION = {"accounts:sign-out-everywhere"}
@@ -240,6 +253,10 @@ def _kwargs(key: str | None, objects: dict[str, Any], user: Any) -> dict[str, An
         from tests.knowledge.walk import walk_kwargs
 
         return walk_kwargs(key, user)
+    if key.startswith("workforce."):
+        from tests.workforce_pages.walk import walk_kwargs as workforce_kwargs
+
+        return workforce_kwargs(key, user)
     if key == "person_id":
         return {"person_id": objects["person"].pk}
     if key == "line":
