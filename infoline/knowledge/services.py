@@ -145,7 +145,13 @@ def _ranked_ids(
     words: list[str], kinds: Sequence[str], limit: int
 ) -> list[tuple[str, int, float]]:
     """Ask the database's full-text index; best first as (kind, object_id, score)."""
-    kind_marks = ", ".join(["%s"] * len(kinds))
+    # Without a kind filter the planner has only the full-text index to use.
+    kind_filter = (
+        f"AND e.kind IN ({', '.join(['%s'] * len(kinds))}) "
+        if set(kinds) != set(SearchKind.values)
+        else ""
+    )
+    kinds = list(kinds) if kind_filter else []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             vector = (
@@ -157,7 +163,7 @@ def _ranked_ids(
             cursor.execute(
                 f"SELECT e.kind, e.object_id, ts_rank({vector}, q) AS score "
                 f"FROM knowledge_searchentry e, to_tsquery('simple', %s) q "
-                f"WHERE {vector} @@ q AND e.kind IN ({kind_marks}) "
+                f"WHERE {vector} @@ q {kind_filter}"
                 f"ORDER BY score DESC, e.id LIMIT %s",
                 [tsquery, *kinds, limit],
             )
@@ -166,7 +172,7 @@ def _ranked_ids(
         cursor.execute(
             "SELECT e.kind, e.object_id, bm25(knowledge_fts, 10.0, 4.0, 1.0) AS score "
             "FROM knowledge_fts JOIN knowledge_searchentry e ON e.id = knowledge_fts.rowid "
-            f"WHERE knowledge_fts MATCH %s AND e.kind IN ({kind_marks}) "
+            f"WHERE knowledge_fts MATCH %s {kind_filter}"
             "ORDER BY score, e.id LIMIT %s",
             [match, *kinds, limit],
         )

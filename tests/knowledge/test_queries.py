@@ -116,3 +116,25 @@ def test_approval_is_in_the_audit_trail(
     changes = [e.changes for e in events if e.action == "update"]
     assert any(c.get("status") == ["draft", "approved"] for c in changes)
     assert not AuditEvent.objects.filter(object_type="knowledge.searchentry").exists()
+
+
+def test_postgresql_search_uses_the_gin_index(
+    topics: dict[str, Topic], specialist: User, team_lead: User
+) -> None:
+    """The search's tsvector expression is the indexed one, so PostgreSQL can use the index."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only; SQLite searches the FTS5 table itself")
+    from infoline.knowledge import services
+
+    approved(specialist, team_lead, topics["benefit"], "Nedarbo išmoka", "Sodra.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.search_knowledge("ismoka")
+    sql = next(q["sql"] for q in ctx.captured_queries if "ts_rank" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "knowledge_search_fts" in plan, plan
