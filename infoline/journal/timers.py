@@ -54,6 +54,7 @@ __all__ = [
     "TimerItem",
     "claim_items",
     "process_item",
+    "release_claims",
     "run_batch",
     "worker_name",
 ]
@@ -455,6 +456,18 @@ def run_batch(
         if on_item is not None:
             on_item(index, len(items), item, done)
     return sent
+
+
+def release_claims(worker: str) -> int:
+    """Give back every claim ``worker`` still holds (a clean stop); return how many."""
+    free = {"claimed_at": None, "claimed_by": ""}
+    return (
+        Contact.objects.filter(timer_claimed_by=worker).update(
+            timer_claimed_at=None, timer_claimed_by=""
+        )
+        + Callback.objects.filter(claimed_by=worker).update(**free)
+        + ColleagueMessage.objects.filter(claimed_by=worker).update(**free)
+    )
 
 
 @task()

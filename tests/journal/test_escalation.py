@@ -220,3 +220,35 @@ def test_leads_for_prefers_the_users_team_then_the_department_then_supervisors(
     other = User.objects.create(username="b_lead", role="team_lead")
     Team.objects.create(name="Benefits team", department=benefits, lead=other)
     assert leads_for(user_id=specialist.pk, department_id=benefits.pk) == [other.pk]
+
+
+def test_a_department_escalation_follows_its_case_split_then_its_secretary(
+    agent_a: User, specialist: User, agent_a2: User, benefits: Department
+) -> None:
+    from infoline.accounts.models import CaseSplit
+    from infoline.clients.models import Person
+    from infoline.journal.escalation import resolve_responsible
+
+    handler = Employee.objects.create(
+        first_name="Ona", last_name="Onaitė", department=benefits, user=specialist
+    )
+    secretary = Employee.objects.create(
+        first_name="Rūta", last_name="Rūtaitė", department=benefits, user=agent_a2
+    )
+    benefits.split_rule = "surname_letters"
+    benefits.secretary = secretary
+    benefits.save()
+    CaseSplit.objects.create(
+        department=benefits, employee=handler, range_from="a", range_to="k"
+    )
+    jonaitis = Person.objects.create(first_name="Jonas", last_name="Jonaitis")
+    petraitis = Person.objects.create(first_name="Petras", last_name="Petraitis")
+    mine = Contact.objects.create(agent=agent_a, person=jonaitis)
+    other = Contact.objects.create(agent=agent_a, person=petraitis)
+    anonymous = Contact.objects.create(agent=agent_a)
+    assert resolve_responsible(benefits, mine) == specialist
+    assert resolve_responsible(benefits, other) == agent_a2  # outside every range
+    assert resolve_responsible(benefits, anonymous) == agent_a2
+    specialist.is_active = False
+    specialist.save()
+    assert resolve_responsible(benefits, mine) == agent_a2

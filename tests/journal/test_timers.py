@@ -520,3 +520,43 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
         + ["message_unhandled"] * items
     )
     assert set(notes) == set(history) and set(notes.values()) == {1}
+
+
+def test_sigterm_finishes_the_current_item_and_gives_back_the_rest(
+    worker_database: str,
+) -> None:
+    items = 4
+    env = _env(worker_database)
+    migrated = _manage(env, "migrate", "-v", "0")
+    assert migrated.returncode == 0, migrated.stderr
+    _python(env, SEED.format(n=items))
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "run_journal_timers",
+            "--pause-between-items",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None
+    first = worker.stdout.readline()
+    assert first.rstrip().endswith("sent"), first
+    worker.send_signal(signal.SIGTERM)
+    rest, errors = worker.communicate(timeout=60)
+    assert worker.returncode == 0, errors
+    released = 3 * items - 1
+    assert rest.strip() == (
+        f"Stopped by SIGTERM after the current item; {released} claimed items released."
+    )
+    middle = json.loads(_python(env, REPORT))
+    assert middle["claimed"] == 0
+    # Nothing waits for a lease: the next worker sends the rest at once.
+    second = _manage(env, "run_journal_timers")
+    assert second.returncode == 0, second.stderr
+    assert f"Batch done: {released} sent" in second.stdout

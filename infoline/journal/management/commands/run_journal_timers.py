@@ -9,7 +9,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from infoline.journal.timers import LEASE, TimerItem, run_batch, worker_name
+from infoline.journal.timers import (
+    LEASE,
+    TimerItem,
+    release_claims,
+    run_batch,
+    worker_name,
+)
 from infoline.lib.context import Actor, acting_as
 
 
@@ -75,7 +81,11 @@ class Command(BaseCommand):
                         on_item=progress,
                     )
                 except _Stopped:
-                    self.stdout.write("Stopped by SIGTERM after the current item.")
+                    released = release_claims(worker)
+                    self.stdout.write(
+                        "Stopped by SIGTERM after the current item; "
+                        f"{released} claimed items released."
+                    )
                     return
                 total = sum(sent.values())
                 summary = ", ".join(f"{k}: {v}" for k, v in sorted(sent.items()))
