@@ -346,6 +346,15 @@ def test_the_command_prints_progress(agent_a: User, team_lead: User) -> None:
     assert lines[-1] == "Batch done: 1 sent (deadline_overdue: 1)"
 
 
+def test_the_periodic_task_runs_one_batch(agent_a: User, team_lead: User) -> None:
+    contact = _deferred(
+        agent_a, agent_a, timezone.localdate() - datetime.timedelta(days=3)
+    )
+    result = timers.run_journal_timers_task.enqueue(limit=10)
+    assert result.return_value == {"deadline_overdue": 1}
+    assert Notification.objects.get(kind="deadline_overdue").contact_id == contact.pk
+
+
 # --- durability: a worker killed mid-batch ---------------------------------------
 
 SEED = """
