@@ -34,7 +34,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django_tasks import task
 
 from infoline.accounts.hours import Calendar
 from infoline.journal.choices import CallbackStatus, ContactStatus
@@ -468,9 +467,3 @@ def release_claims(worker: str) -> int:
         + Callback.objects.filter(claimed_by=worker).update(**free)
         + ColleagueMessage.objects.filter(claimed_by=worker).update(**free)
     )
-
-
-@task()
-def run_journal_timers_task(limit: int = 100) -> dict[str, int]:
-    """One batch of journal reminders and escalations (the periodic entry point)."""
-    return run_batch(worker_name(), limit=limit)

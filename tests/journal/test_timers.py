@@ -350,7 +350,9 @@ def test_the_periodic_task_runs_one_batch(agent_a: User, team_lead: User) -> Non
     contact = _deferred(
         agent_a, agent_a, timezone.localdate() - datetime.timedelta(days=3)
     )
-    result = timers.run_journal_timers_task.enqueue(limit=10)
+    from infoline.journal.tasks import run_journal_timers_task
+
+    result = run_journal_timers_task.enqueue(limit=10)
     assert result.return_value == {"deadline_overdue": 1}
     assert Notification.objects.get(kind="deadline_overdue").contact_id == contact.pk
 
