@@ -66,11 +66,15 @@ checker of rules 1-7) and ``tests/workforce/test_schedule.py``.
 from __future__ import annotations
 
 import itertools
+import random
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+import numpy as np
+from numpy.typing import NDArray
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
@@ -107,6 +111,12 @@ MAX_WEEKLY_REST = 2160
 STAGE_ONE_SHARE = 0.75
 # Share of the time limit for completing the greedy hint (stage 0).
 STAGE_ZERO_SHARE = 0.15
+# Above this many employee-days (employees x days) ``method="auto"`` runs
+# the local search instead of the whole-roster model, whose search stalls
+# far from the LP bound there (16.9 % short at 200 agents x 4 weeks).
+EXACT_EMPLOYEE_DAYS = 200
+# Share of the time limit kept for reading the local search's rosters.
+READ_SHARE = 0.02
 FAMILIES = (
     "one shift per day",
     "leave",
@@ -488,6 +498,138 @@ class _Model:
     assumptions: dict[str, cp_model.IntVar]
 
 
+@dataclass
+class _EmployeeTerms:
+    """One employee's share of the fairness and preference terms."""
+
+    weekend_days: cp_model.IntVar
+    nights: cp_model.IntVar
+    deviations: list[cp_model.IntVar]
+    preferences: list[cp_model.IntVar]
+
+
+def _employee_rules(
+    m: cp_model.CpModel,
+    problem: ScheduleProblem,
+    ei: int,
+    shifts: Callable[[int], list[tuple[int, cp_model.IntVar]]],
+    family: Callable[[cp_model.Constraint, str], None],
+) -> _EmployeeTerms:
+    """Add rules 1-6 for employee ``ei``, whose shifts on day d are ``shifts(d)``.
+
+    Shared by the whole-roster model and the one-employee models of the
+    local search, so both enforce the very same rules.
+    """
+    rules = problem.rules
+    grid = problem.interval_minutes
+    templates = list(problem.templates)
+    days = problem.days
+    e = problem.employees[ei]
+    dates = [problem.start + timedelta(days=d) for d in range(days)]
+    night = [_is_night(t, rules) for t in templates]
+    weekend_days = [d for d in range(days) if dates[d].weekday() >= 5]
+    deviations: list[cp_model.IntVar] = []
+    preference_terms: list[cp_model.IntVar] = []
+
+    def working(d: int) -> _Expr:
+        return sum(v for _, v in shifts(d))
+
+    for d in range(days):
+        if shifts(d):
+            family(m.add(working(d) <= 1), "one shift per day")
+    # Rule 2: a shift and any next shift starting too soon exclude
+    # each other; with one shift a day, a single row per shift does it.
+    for d in range(days):
+        for si, v in shifts(d):
+            end = d * DAY + templates[si].start_minute + templates[si].length_minutes
+            clash = [
+                w
+                for d2 in (d + 1, d + 2)
+                if d2 < days
+                for s2, w in shifts(d2)
+                if d2 * DAY + templates[s2].start_minute - end
+                < rules.daily_rest_minutes
+            ]
+            if clash:
+                family(m.add(v + sum(clash) <= 1), "daily rest")
+    k = rules.max_consecutive_days
+    if k is not None:
+        for d in range(days - k):
+            family(
+                m.add(sum(working(d + i) for i in range(k + 1)) <= k),
+                "consecutive days",
+            )
+    if rules.weekly_rest_minutes is not None:
+        need = rules.weekly_rest_minutes - DAY
+        for w in range(problem.weeks):
+            witnesses = []
+            for d in range(7 * w, 7 * w + 7):
+                r = m.new_bool_var(f"rest_{ei}_{d}")
+                witnesses.append(r)
+                m.add(working(d) == 0).only_enforce_if(r)
+                # tail: minutes from the previous day's shift end to this
+                # midnight (a full day if none starts then: a shift from
+                # two days back ends by 11:45 yesterday, >= 12 h before).
+                tail = DAY - sum(
+                    (templates[si].start_minute + templates[si].length_minutes) * v
+                    for si, v in (shifts(d - 1) if d > 0 else [])
+                )
+                nxt = shifts(d + 1) if d + 1 < days else []
+                head = sum(templates[si].start_minute * v for si, v in nxt) + DAY * (
+                    1 - sum(v for _, v in nxt)
+                )
+                m.add(tail >= 0).only_enforce_if(r)
+                m.add(tail + head >= need).only_enforce_if(r)
+            family(m.add_bool_or(witnesses), "weekly rest")
+    nights_total = []
+    for w in range(problem.weeks):
+        week_nights = [
+            v for d in range(7 * w, 7 * w + 7) for si, v in shifts(d) if night[si]
+        ]
+        nights_total.extend(week_nights)
+        if rules.max_nights_per_week is not None and week_nights:
+            family(
+                m.add(sum(week_nights) <= rules.max_nights_per_week),
+                "night shifts",
+            )
+    if rules.max_weekends is not None:
+        saturdays: dict[date, list[int]] = defaultdict(list)
+        for d in weekend_days:
+            sat = dates[d] - timedelta(days=dates[d].weekday() - 5)
+            saturdays[sat].append(d)
+        flags = []
+        for sat, ds in saturdays.items():
+            f = m.new_bool_var(f"weekend_{ei}_{sat}")
+            for d in ds:
+                m.add(working(d) <= f)
+            flags.append(f)
+        family(m.add(sum(flags) <= rules.max_weekends), "weekends")
+    # Rule 6 and the hours-fairness term.
+    mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
+    for w in range(problem.weeks):
+        minutes = sum(
+            templates[si].length_minutes * v
+            for d in range(7 * w, 7 * w + 7)
+            for si, v in shifts(d)
+        )
+        family(m.add(minutes >= _week_minimum(problem, e, w)), "contract hours")
+        family(m.add(minutes <= e.max_minutes_per_week), "contract hours")
+        dev = m.new_int_var(0, 7 * DAY // grid, f"dev_{ei}_{w}")
+        diff = m.new_int_var(-7 * DAY // grid, 7 * DAY // grid, f"diff_{ei}_{w}")
+        m.add(diff * grid == minutes - mid * grid)
+        m.add_abs_equality(dev, diff)
+        deviations.append(dev)
+    wk = m.new_int_var(0, len(weekend_days), f"wkd_{ei}")
+    m.add(wk == sum(working(d) for d in weekend_days))
+    nc = m.new_int_var(0, days, f"nights_{ei}")
+    m.add(nc == sum(nights_total))
+    for d in range(days):
+        for si, v in shifts(d):
+            if templates[si].name in e.avoid_shifts or dates[d] in e.wanted_days_off:
+                preference_terms.append(v)
+    return _EmployeeTerms(wk, nc, deviations, preference_terms)
+
+
 def _over_weight(problem: ScheduleProblem) -> int:
     """Return the stage-2 weight of over-coverage that makes it dominate.
 
@@ -505,7 +647,6 @@ def _over_weight(problem: ScheduleProblem) -> int:
 def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
     """Build the CP-SAT model; with ``diagnose`` each family gets a literal."""
     m = cp_model.CpModel()
-    rules = problem.rules
     grid = problem.interval_minutes
     templates = list(problem.templates)
     employees = list(problem.employees)
@@ -532,119 +673,20 @@ def _build(problem: ScheduleProblem, diagnose: bool) -> _Model:
     def shifts(ei: int, d: int) -> list[tuple[int, cp_model.IntVar]]:
         return [(si, x[ei, d, si]) for si in range(len(templates)) if (ei, d, si) in x]
 
-    def working(ei: int, d: int) -> _Expr:
-        return sum(v for _, v in shifts(ei, d))
-
-    night = [_is_night(t, rules) for t in templates]
-    weekend_days = [d for d in range(days) if dates[d].weekday() >= 5]
     weekend_count: list[cp_model.IntVar] = []
     night_count: list[cp_model.IntVar] = []
     deviations: list[cp_model.IntVar] = []
     preference_terms: list[_Expr] = []
-    for ei, e in enumerate(employees):
-        for d in range(days):
-            if shifts(ei, d):
-                family(m.add(working(ei, d) <= 1), "one shift per day")
-        # Rule 2: a shift and any next shift starting too soon exclude
-        # each other; with one shift a day, a single row per shift does it.
-        for d in range(days):
-            for si, v in shifts(ei, d):
-                end = (
-                    d * DAY + templates[si].start_minute + templates[si].length_minutes
-                )
-                clash = [
-                    w
-                    for d2 in (d + 1, d + 2)
-                    if d2 < days
-                    for s2, w in shifts(ei, d2)
-                    if d2 * DAY + templates[s2].start_minute - end
-                    < rules.daily_rest_minutes
-                ]
-                if clash:
-                    family(m.add(v + sum(clash) <= 1), "daily rest")
-        k = rules.max_consecutive_days
-        if k is not None:
-            for d in range(days - k):
-                family(
-                    m.add(sum(working(ei, d + i) for i in range(k + 1)) <= k),
-                    "consecutive days",
-                )
-        if rules.weekly_rest_minutes is not None:
-            need = rules.weekly_rest_minutes - DAY
-            for w in range(problem.weeks):
-                witnesses = []
-                for d in range(7 * w, 7 * w + 7):
-                    r = m.new_bool_var(f"rest_{ei}_{d}")
-                    witnesses.append(r)
-                    m.add(working(ei, d) == 0).only_enforce_if(r)
-                    # tail: minutes from the previous day's shift end to this
-                    # midnight (a full day if none starts then: a shift from
-                    # two days back ends by 11:45 yesterday, >= 12 h before).
-                    tail = DAY - sum(
-                        (templates[si].start_minute + templates[si].length_minutes) * v
-                        for si, v in (shifts(ei, d - 1) if d > 0 else [])
-                    )
-                    nxt = shifts(ei, d + 1) if d + 1 < days else []
-                    head = sum(
-                        templates[si].start_minute * v for si, v in nxt
-                    ) + DAY * (1 - sum(v for _, v in nxt))
-                    m.add(tail >= 0).only_enforce_if(r)
-                    m.add(tail + head >= need).only_enforce_if(r)
-                family(m.add_bool_or(witnesses), "weekly rest")
-        nights_total = []
-        for w in range(problem.weeks):
-            week_nights = [
-                v
-                for d in range(7 * w, 7 * w + 7)
-                for si, v in shifts(ei, d)
-                if night[si]
-            ]
-            nights_total.extend(week_nights)
-            if rules.max_nights_per_week is not None and week_nights:
-                family(
-                    m.add(sum(week_nights) <= rules.max_nights_per_week),
-                    "night shifts",
-                )
-        if rules.max_weekends is not None:
-            saturdays: dict[date, list[int]] = defaultdict(list)
-            for d in weekend_days:
-                sat = dates[d] - timedelta(days=dates[d].weekday() - 5)
-                saturdays[sat].append(d)
-            flags = []
-            for sat, ds in saturdays.items():
-                f = m.new_bool_var(f"weekend_{ei}_{sat}")
-                for d in ds:
-                    m.add(working(ei, d) <= f)
-                flags.append(f)
-            family(m.add(sum(flags) <= rules.max_weekends), "weekends")
-        # Rule 6 and the hours-fairness term.
-        mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
-        for w in range(problem.weeks):
-            minutes = sum(
-                templates[si].length_minutes * v
-                for d in range(7 * w, 7 * w + 7)
-                for si, v in shifts(ei, d)
-            )
-            family(m.add(minutes >= _week_minimum(problem, e, w)), "contract hours")
-            family(m.add(minutes <= e.max_minutes_per_week), "contract hours")
-            dev = m.new_int_var(0, 7 * DAY // grid, f"dev_{ei}_{w}")
-            diff = m.new_int_var(-7 * DAY // grid, 7 * DAY // grid, f"diff_{ei}_{w}")
-            m.add(diff * grid == minutes - mid * grid)
-            m.add_abs_equality(dev, diff)
-            deviations.append(dev)
-        wk = m.new_int_var(0, len(weekend_days), f"wkd_{ei}")
-        m.add(wk == sum(working(ei, d) for d in weekend_days))
-        weekend_count.append(wk)
-        nc = m.new_int_var(0, days, f"nights_{ei}")
-        m.add(nc == sum(nights_total))
-        night_count.append(nc)
-        for d in range(days):
-            for si, v in shifts(ei, d):
-                if (
-                    templates[si].name in e.avoid_shifts
-                    or dates[d] in e.wanted_days_off
-                ):
-                    preference_terms.append(v)
+    for ei in range(len(employees)):
+
+        def of_employee(d: int, ei: int = ei) -> list[tuple[int, cp_model.IntVar]]:
+            return shifts(ei, d)
+
+        own = _employee_rules(m, problem, ei, of_employee, family)
+        weekend_count.append(own.weekend_days)
+        night_count.append(own.nights)
+        deviations.extend(own.deviations)
+        preference_terms.extend(own.preferences)
 
     # Groups of employees with the same demanded skills.
     demanded = set(problem.demand)
@@ -837,6 +879,685 @@ def _hint(problem: ScheduleProblem) -> set[tuple[int, int, int]]:
     return chosen
 
 
+# ---------------------------------------------------------- local search
+
+
+@dataclass
+class _Shifts:
+    """Every shift instance of the horizon as arrays (one row per day x template).
+
+    ``first``/``last`` bound the intervals a shift spans (clipped to the
+    horizon); per break rule, ``break_first``/``break_last`` give each
+    option's intervals (one column per option) and ``applies`` says which
+    shifts carry that break.
+    """
+
+    day: NDArray[np.int64]
+    template: NDArray[np.int64]
+    first: NDArray[np.int64]
+    last: NDArray[np.int64]
+    break_first: list[NDArray[np.int64]]
+    break_last: list[NDArray[np.int64]]
+    break_options: list[list[tuple[int, int]]]
+    applies: list[NDArray[np.bool_]]
+
+
+def _shift_table(problem: ScheduleProblem) -> _Shifts:
+    """Return the shift instances of ``problem`` with their break options."""
+    grid = problem.interval_minutes
+    n = problem.intervals
+    templates = list(problem.templates)
+    rows = [(d, si) for d in range(problem.days) for si in range(len(templates))]
+    day = np.array([d for d, _ in rows], dtype=np.int64)
+    template = np.array([si for _, si in rows], dtype=np.int64)
+    start = np.array(
+        [d * DAY + templates[si].start_minute for d, si in rows], dtype=np.int64
+    )
+    length = np.array([templates[si].length_minutes for _, si in rows], dtype=np.int64)
+    first = start // grid
+    last = np.minimum((start + length) // grid, n)
+    break_first = []
+    break_last = []
+    break_options = []
+    applies = []
+    for b in problem.breaks:
+        options = [
+            (off, size)
+            for size in sorted(set(b.lengths))
+            for off in range(b.earliest_offset, b.latest_end_offset - size + 1, grid)
+        ]
+        offs = np.array([off for off, _ in options], dtype=np.int64)
+        sizes = np.array([size for _, size in options], dtype=np.int64)
+        lo = (start[:, None] + offs[None, :]) // grid
+        hi = lo + sizes[None, :] // grid
+        break_first.append(np.minimum(lo, n))
+        break_last.append(np.minimum(hi, n))
+        break_options.append(options)
+        applies.append(length >= b.min_shift_minutes)
+    return _Shifts(
+        day, template, first, last, break_first, break_last, break_options, applies
+    )
+
+
+class _Cover:
+    """Agents at work per skill group and interval, and what they can cover.
+
+    Covered agent-intervals per interval are the maximum flow from groups
+    (capacity: agents at work) to skills (capacity: demand). By max-flow
+    min-cut it is the minimum, over unions ``U`` of group skill sets, of the
+    demand of ``U`` plus the agents of groups not inside ``U``; only such
+    unions can be minimal cuts, and there are few of them.
+    """
+
+    def __init__(self, problem: ScheduleProblem, groups: list[frozenset[str]]) -> None:
+        """Start with nobody at work."""
+        n = problem.intervals
+        unions: set[frozenset[str]] = {frozenset()}
+        for skills in groups:
+            unions |= {u | skills for u in unions}
+        ordered = sorted(unions, key=lambda u: (len(u), sorted(u)))
+        demand = {
+            q: np.asarray(problem.demand[q], dtype=np.int64) for q in problem.demand
+        }
+        self.base = np.array(
+            [sum((demand[q] for q in u), np.zeros(n, dtype=np.int64)) for u in ordered]
+        )
+        self.hit = np.array(
+            [[0 if skills <= u else 1 for skills in groups] for u in ordered],
+            dtype=np.int64,
+        )
+        self.count = np.zeros((len(groups), n), dtype=np.int64)
+        self.demand_total = self.base[-1]
+
+    def cut(self) -> NDArray[np.int64]:
+        """Return the capacity of every candidate cut per interval."""
+        result: NDArray[np.int64] = self.base + self.hit @ self.count
+        return result
+
+    def covered(self) -> NDArray[np.int64]:
+        """Return the agent-intervals covered per interval."""
+        result: NDArray[np.int64] = self.cut().min(axis=0)
+        return result
+
+    def gain(self, group: int) -> NDArray[np.int64]:
+        """Return per interval 1 where one more agent of ``group`` covers more."""
+        cut = self.cut()
+        result: NDArray[np.int64] = (cut + self.hit[:, group : group + 1]).min(
+            axis=0
+        ) - cut.min(axis=0)
+        return result
+
+
+# A roster of one employee: shift row (index into _Shifts) -> break option
+# chosen per applicable break rule (-1 where the rule does not apply).
+_Roster = dict[int, tuple[int, ...]]
+
+
+class _EmployeeModel:
+    """One employee's rules as a small CP-SAT model with a variable objective.
+
+    The objective is set before each solve from the value of every shift
+    against what the others leave uncovered (a best response).
+    """
+
+    def __init__(self, problem: ScheduleProblem, ei: int, random_seed: int) -> None:
+        """Build the model of employee ``ei`` (rules 1-6, fairness terms)."""
+        self.model = cp_model.CpModel()
+        e = problem.employees[ei]
+        per_day = len(problem.templates)
+        self.x: dict[int, cp_model.IntVar] = {}
+        for d in range(problem.days):
+            if problem.start + timedelta(days=d) in e.leave:
+                continue
+            for si in range(per_day):
+                self.x[d * per_day + si] = self.model.new_bool_var(f"x_{d}_{si}")
+
+        def shifts(d: int) -> list[tuple[int, cp_model.IntVar]]:
+            return [
+                (si, self.x[d * per_day + si])
+                for si in range(per_day)
+                if d * per_day + si in self.x
+            ]
+
+        def family(ct: cp_model.Constraint, name: str) -> None:
+            del ct, name  # rules are hard here
+
+        terms = _employee_rules(self.model, problem, ei, shifts, family)
+        self.soft: list[cp_model.IntVar] = terms.deviations + terms.preferences
+        # A bound on the soft terms, so that one interval outweighs them all.
+        self.soft_weight = problem.weeks * 7 * DAY // problem.interval_minutes + (
+            problem.days + 1
+        )
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = 1
+        self.solver.parameters.random_seed = random_seed
+
+    def solve(
+        self,
+        value: NDArray[np.int64],
+        current: set[int],
+        time_limit: float,
+    ) -> set[int] | None:
+        """Return the shift rows maximising ``value`` less the soft terms.
+
+        ``current`` (a lawful roster) is the hint; None if no roster was
+        found (the employee's rules cannot hold, or no time).
+        """
+        rows = list(self.x)
+        self.model.maximize(
+            cp_model.LinearExpr.weighted_sum(
+                [self.x[k] for k in rows] + self.soft,
+                [int(value[k]) for k in rows] + [-1] * len(self.soft),
+            )
+        )
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # ortools leaves it unannotated
+        for k in rows:
+            self.model.add_hint(self.x[k], k in current)
+        self.solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+        status = self.solver.solve(self.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {k for k in rows if self.solver.boolean_value(self.x[k])}
+
+
+def _shift_values(
+    table: _Shifts,
+    gain: NDArray[np.int64],
+    surplus: NDArray[np.int64],
+    weights: tuple[int, int],
+) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
+    """Return every shift's value and its best break option per rule.
+
+    A shift is worth ``covered * high - (worked - covered) * low``: the
+    agent-intervals it covers that are missing (``gain``), then the ones it
+    works without covering (over-coverage). Each break goes where it costs
+    least coverage, then where it is longest (less idle time), then where
+    the others' staffing has the most to spare (``surplus``).
+    """
+    high, low = weights
+    prefix = np.concatenate(([0], np.cumsum(gain)))
+    spare = np.concatenate(([0], np.cumsum(np.clip(surplus, -100, 100))))
+    covered = prefix[table.last] - prefix[table.first]
+    worked = table.last - table.first
+    choices = []
+    for lo, hi, applies in zip(
+        table.break_first, table.break_last, table.applies, strict=True
+    ):
+        lost = prefix[hi] - prefix[lo]
+        size = hi - lo
+        room = (spare[hi] - spare[lo]) / (101.0 * np.maximum(size, 1))
+        score = lost * 1e6 - size * 1e3 - room
+        choice = np.argmin(score, axis=1)
+        rows = np.arange(len(choice))
+        covered = covered - applies * lost[rows, choice]
+        worked = worked - applies * size[rows, choice]
+        choices.append(np.where(applies, choice, -1))
+    value: NDArray[np.int64] = covered * high - (worked - covered) * low
+    return value, choices
+
+
+def _weights(problem: ScheduleProblem, e: Employee) -> tuple[int, int]:
+    """Return (per covered interval, per idle interval) shift-value weights.
+
+    One idle interval outweighs every soft term of the employee (hours
+    deviation, preferences), one covered interval outweighs all idle ones:
+    the employee's best response is lexicographic like the objective.
+    """
+    grid = problem.interval_minutes
+    mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
+    deviation = problem.weeks * max(mid, e.max_minutes_per_week // grid - mid)
+    low = deviation + problem.days + 1
+    worked = problem.weeks * e.max_minutes_per_week // grid
+    return low * (worked + 1), low
+
+
+@dataclass
+class _Search:
+    """State of the local search: each employee's roster and the coverage."""
+
+    problem: ScheduleProblem
+    table: _Shifts
+    groups: list[frozenset[str]]
+    group_of: list[int]
+    cover: _Cover
+    rosters: list[_Roster]
+
+    def apply(self, ei: int, roster: _Roster, sign: int) -> None:
+        """Add (``sign`` 1) or remove (-1) an employee's roster from the counts."""
+        count = self.cover.count[self.group_of[ei]]
+        table = self.table
+        for row, options in roster.items():
+            count[table.first[row] : table.last[row]] += sign
+            for r, o in enumerate(options):
+                if o >= 0:
+                    lo = table.break_first[r][row, o]
+                    hi = table.break_last[r][row, o]
+                    count[lo:hi] -= sign
+
+    def totals(self) -> tuple[int, int]:
+        """Return (under-coverage, over-coverage) of the current rosters."""
+        covered = int(self.cover.covered().sum())
+        staffed = int(self.cover.count.sum())
+        return int(self.cover.demand_total.sum()) - covered, staffed - covered
+
+
+def _search_state(problem: ScheduleProblem) -> _Search:
+    """Return an empty local-search state (nobody rostered)."""
+    demanded = set(problem.demand)
+    groups = sorted(
+        {frozenset(e.skills & demanded) for e in problem.employees}, key=sorted
+    )
+    group_of = [groups.index(frozenset(e.skills & demanded)) for e in problem.employees]
+    return _Search(
+        problem,
+        _shift_table(problem),
+        groups,
+        group_of,
+        _Cover(problem, groups),
+        [{} for _ in problem.employees],
+    )
+
+
+class _Budget:
+    """Time spent by the local search, against its limit.
+
+    With a ``clock`` (seconds, e.g. the adapter's ``time.monotonic``) the
+    limit is wall time. Without one this pure module reads no clock: the
+    time spent is the sum of the employee solvers' own wall times, so the
+    work between solves (valuing shifts, reading rosters) is not counted.
+    """
+
+    def __init__(self, seconds: float, clock: Callable[[], float] | None) -> None:
+        """Start counting."""
+        self.seconds = seconds
+        self.clock = clock
+        self.started = clock() if clock is not None else 0.0
+        self.solved = 0.0
+
+    def spent(self) -> float:
+        """Return the seconds spent so far."""
+        if self.clock is not None:
+            return self.clock() - self.started
+        return self.solved
+
+    def left(self) -> float:
+        """Return the seconds left (negative when over)."""
+        return self.seconds - self.spent()
+
+
+def _local_search(
+    problem: ScheduleProblem,
+    seconds: float,
+    random_seed: int,
+    report: Callable[[int, int, float], bool],
+    threads: int = 1,
+    clock: Callable[[], float] | None = None,
+) -> _Search | None:
+    """Improve rosters one employee at a time (best responses) for ``seconds``.
+
+    Starting from nobody rostered, each employee in turn gets the lawful
+    roster (exact: a small CP-SAT model of rules 1-6,
+    :class:`_EmployeeModel`) that covers most of what the others leave
+    missing, then idles least, then keeps the soft terms low; sweeps repeat
+    in a shuffled order until one no longer improves or the time is up
+    (the first sweep always completes: it makes every roster lawful).
+
+    With two ``threads`` two employees are solved at once; each result is
+    judged again against the coverage at the time it arrives, and the
+    employee keeps the better of old and new roster, so under-coverage
+    never rises: one more agent of a group covers at most one more
+    agent-interval, which is what each shift's value counts.
+    ``report(under, over, seconds)`` is called after each improvement once
+    every roster is lawful and stops the search when it returns True.
+    ``clock`` bounds wall time (:class:`_Budget`). Returns None if some employee has no
+    lawful roster at all (the whole-roster model then names the conflict).
+    """
+    budget = _Budget(seconds, clock)
+    rng = random.Random(random_seed)
+    state = _search_state(problem)
+    laws = [_Rules(problem, ei) for ei in range(len(problem.employees))]
+    weights = [_weights(problem, e) for e in problem.employees]
+    models: dict[int, _EmployeeModel] = {}
+    per_day = len(problem.templates)
+
+    def values(ei: int) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
+        # The employee's own roster is not in the counts while valued.
+        surplus = state.cover.count.sum(axis=0) - state.cover.demand_total
+        gain = state.cover.gain(state.group_of[ei])
+        return _shift_values(state.table, gain, surplus, weights[ei])
+
+    def submit(
+        pool: ThreadPoolExecutor, ei: int, first: bool
+    ) -> Future[set[int] | None]:
+        model = models.get(ei)
+        if model is None:
+            model = models[ei] = _EmployeeModel(problem, ei, random_seed)
+        old = state.rosters[ei]
+        state.apply(ei, old, -1)
+        value, _ = values(ei)
+        state.apply(ei, old, 1)
+        left = max(budget.left(), 1.0) if first else budget.left()
+        return pool.submit(model.solve, value, set(old), left)
+
+    def settle(ei: int, rows: set[int] | None) -> None:
+        old = state.rosters[ei]
+        state.apply(ei, old, -1)
+        value, choices = values(ei)
+        candidates = [set(old)] if old or rows is None else []
+        if rows is not None:
+            candidates.append(rows)
+
+        def worth(r: set[int]) -> int:
+            days = {row // per_day: row % per_day for row in r}
+            return int(sum(int(value[row]) for row in r)) - laws[ei].soft(days)
+
+        best = max(candidates, key=worth)
+        new = {row: tuple(int(c[row]) for c in choices) for row in sorted(best)}
+        state.rosters[ei] = new
+        state.apply(ei, new, 1)
+
+    # Start from the greedy roster where it is lawful; the others start
+    # empty and are solved first, whatever the time (no lawful roster
+    # otherwise).
+    greedy: list[dict[int, int]] = [{} for _ in problem.employees]
+    for ei, d, si in _hint(problem):
+        greedy[ei][d] = si
+    must = set()
+    for ei, days in enumerate(greedy):
+        if laws[ei].lawful(days):
+            rows = {d * per_day + s for d, s in days.items()}
+            state.rosters[ei] = {
+                row: tuple(0 if a[row] else -1 for a in state.table.applies)
+                for row in sorted(rows)
+            }
+            state.apply(ei, state.rosters[ei], 1)
+        else:
+            must.add(ei)
+    # Specialists first: the agents with fewer skills take what only they
+    # can, the versatile ones then fill in around them.
+    order = sorted(
+        range(len(problem.employees)),
+        key=lambda ei: (
+            ei not in must,
+            len(state.groups[state.group_of[ei]]),
+            rng.random(),
+        ),
+    )
+    best = (10**18, 10**18)
+    stop = False
+
+    def finish(ei: int, rows: set[int] | None) -> bool:
+        """Settle one result; False if a must-solve employee has no roster."""
+        nonlocal best, stop
+        if rows is None and ei in must:
+            return False
+        # Concurrent solves overlap: their wall times add up to about
+        # ``threads`` times the time that passed.
+        budget.solved += models[ei].solver.wall_time / max(1, threads)
+        settle(ei, rows)
+        must.discard(ei)
+        if not must:
+            totals = state.totals()
+            if totals < best:
+                best = totals
+                stop = stop or report(*totals, budget.spent())
+        return True
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        while not stop and (must or budget.left() > 0):
+            before = best
+            pending: list[tuple[int, Future[set[int] | None]]] = []
+            for ei in order:
+                if stop or (ei not in must and budget.left() <= 0):
+                    break
+                pending.append((ei, submit(pool, ei, ei in must)))
+                while len(pending) >= max(1, threads):
+                    other, future = pending.pop(0)
+                    if not finish(other, future.result()):
+                        return None
+            for other, future in pending:
+                if not finish(other, future.result()):
+                    return None
+            if best >= before:
+                break  # a whole sweep without improvement: a local optimum
+            rng.shuffle(order)
+    return state
+
+
+def _allocate(
+    groups: list[frozenset[str]], at_work: list[int], demand: dict[str, int]
+) -> dict[str, int]:
+    """Return agents per skill in one interval: a maximum flow, groups -> skills.
+
+    Edmonds-Karp on the small network source -> group (agents at work) ->
+    skill (the group has it) -> sink (demand).
+    """
+    skills = sorted(demand)
+    g_count = len(groups)
+    size = g_count + len(skills) + 2
+    source, sink = 0, size - 1
+    cap = [[0] * size for _ in range(size)]
+    for g, skills_of in enumerate(groups):
+        cap[source][1 + g] = at_work[g]
+        for k, q in enumerate(skills):
+            if q in skills_of:
+                cap[1 + g][1 + g_count + k] = at_work[g]
+    for k, q in enumerate(skills):
+        cap[1 + g_count + k][sink] = demand[q]
+    while True:
+        parent = [-1] * size
+        parent[source] = source
+        queue = [source]
+        for node in queue:
+            for nxt in range(size):
+                if parent[nxt] < 0 and cap[node][nxt] > 0:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        if parent[sink] < 0:
+            break
+        push = min(cap[parent[v]][v] for v in _path(parent, source, sink))
+        for v in _path(parent, source, sink):
+            cap[parent[v]][v] -= push
+            cap[v][parent[v]] += push
+    return {q: cap[sink][1 + g_count + k] for k, q in enumerate(skills)}
+
+
+def _path(parent: list[int], source: int, sink: int) -> list[int]:
+    """Return the nodes after ``source`` on the BFS path to ``sink``."""
+    nodes = []
+    v = sink
+    while v != source:
+        nodes.append(v)
+        v = parent[v]
+    return nodes
+
+
+def _read_search(
+    problem: ScheduleProblem,
+    state: _Search,
+    stopped: bool,
+    warnings: tuple[str, ...],
+) -> Schedule:
+    """Turn the local search's rosters into a :class:`Schedule`."""
+    templates = list(problem.templates)
+    per_day = len(templates)
+    grid = problem.interval_minutes
+    rules = problem.rules
+    dates = [problem.start + timedelta(days=d) for d in range(problem.days)]
+    assignments = []
+    weekend_days = []
+    nights = []
+    deviation = preference = 0
+    for ei, e in enumerate(problem.employees):
+        minutes = [0] * problem.weeks
+        weekend = night = 0
+        for row, options in sorted(state.rosters[ei].items()):
+            d, si = divmod(row, per_day)
+            t = templates[si]
+            start = d * DAY + t.start_minute
+            placed = []
+            for rule, choice, offered in zip(
+                problem.breaks, options, state.table.break_options, strict=True
+            ):
+                if choice >= 0:
+                    off, size = offered[choice]
+                    placed.append(
+                        BreakPlacement(rule.name, start + off, start + off + size)
+                    )
+            assignments.append(
+                Assignment(
+                    employee=e.name,
+                    day=d,
+                    template=t.name,
+                    start=start,
+                    end=start + t.length_minutes,
+                    breaks=tuple(sorted(placed, key=lambda b: b.start)),
+                )
+            )
+            minutes[d // 7] += t.length_minutes
+            weekend += dates[d].weekday() >= 5
+            night += _is_night(t, rules)
+            preference += t.name in e.avoid_shifts or dates[d] in e.wanted_days_off
+        mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
+        deviation += sum(abs(m // grid - mid) for m in minutes)
+        weekend_days.append(weekend)
+        nights.append(night)
+    assignments.sort(key=lambda a: (a.employee, a.start))
+    count = state.cover.count
+    coverage: dict[str, list[int]] = {q: [] for q in problem.demand}
+    for i in range(problem.intervals):
+        served = _allocate(
+            state.groups,
+            [int(count[g, i]) for g in range(len(state.groups))],
+            {q: int(v[i]) for q, v in problem.demand.items()},
+        )
+        for q, value in served.items():
+            coverage[q].append(value)
+    staffed = count.sum(axis=0)
+    allocated = np.sum([np.array(v) for v in coverage.values()], axis=0)
+    # Skills nobody has are never allocated; their demand is missing too.
+    total_demand = sum(int(sum(v)) for v in problem.demand.values())
+    return Schedule(
+        assignments=tuple(assignments),
+        coverage={q: tuple(v) for q, v in coverage.items()},
+        staffed=tuple(int(s) for s in staffed),
+        objective=ObjectiveParts(
+            under_coverage=total_demand - int(allocated.sum()),
+            over_coverage=int((staffed - allocated).sum()),
+            weekend_spread=max(weekend_days) - min(weekend_days) if weekend_days else 0,
+            night_spread=max(nights) - min(nights) if nights else 0,
+            hours_deviation=deviation,
+            preference_penalty=preference,
+        ),
+        optimal=False,
+        stopped=stopped,
+        bound=0.0,
+        warnings=warnings,
+    )
+
+
+class _Rules:
+    """Fast lawfulness of one employee's roster, the rules of the CP-SAT model.
+
+    The same rules 1-6 as :func:`_employee_rules`, in plain arithmetic over
+    a roster ``{day: template}``, for the move-based local search.
+    """
+
+    def __init__(self, problem: ScheduleProblem, ei: int) -> None:
+        """Precompute the employee's limits and the templates' clock times."""
+        rules = problem.rules
+        e = problem.employees[ei]
+        templates = list(problem.templates)
+        self.days = problem.days
+        self.weeks = problem.weeks
+        self.rest = rules.daily_rest_minutes
+        self.weekly_need = (
+            None
+            if rules.weekly_rest_minutes is None
+            else rules.weekly_rest_minutes - DAY
+        )
+        self.max_run = rules.max_consecutive_days
+        self.max_nights = rules.max_nights_per_week
+        self.max_weekends = rules.max_weekends
+        self.start = [t.start_minute for t in templates]
+        self.end = [t.start_minute + t.length_minutes for t in templates]
+        self.length = [t.length_minutes for t in templates]
+        self.night = [_is_night(t, rules) for t in templates]
+        dates = [problem.start + timedelta(days=d) for d in range(self.days)]
+        self.leave = {d for d in range(self.days) if dates[d] in e.leave}
+        self.saturday = {
+            d: dates[d] - timedelta(days=dates[d].weekday() - 5)
+            for d in range(self.days)
+            if dates[d].weekday() >= 5
+        }
+        self.floor = [_week_minimum(problem, e, w) for w in range(self.weeks)]
+        self.ceiling = e.max_minutes_per_week
+        grid = problem.interval_minutes
+        self.grid = grid
+        self.mid = (e.min_minutes_per_week + e.max_minutes_per_week) // 2 // grid
+        self.avoid = [t.name in e.avoid_shifts for t in templates]
+        self.wanted_off = {d for d in range(self.days) if dates[d] in e.wanted_days_off}
+
+    def lawful(self, roster: dict[int, int]) -> bool:
+        """Return True if ``roster`` keeps rules 1-6."""
+        days = self.days
+        start, end = self.start, self.end
+        for d, s in roster.items():
+            if d in self.leave:
+                return False
+            for d2 in (d + 1, d + 2):
+                s2 = roster.get(d2)
+                if s2 is not None and (d2 - d) * DAY + start[s2] - end[s] < self.rest:
+                    return False
+        if self.max_run is not None:
+            run = 0
+            for d in range(days):
+                run = run + 1 if d in roster else 0
+                if run > self.max_run:
+                    return False
+        for w in range(self.weeks):
+            week = range(7 * w, 7 * w + 7)
+            minutes = sum(self.length[roster[d]] for d in week if d in roster)
+            if not self.floor[w] <= minutes <= self.ceiling:
+                return False
+            if self.max_nights is not None and (
+                sum(self.night[roster[d]] for d in week if d in roster)
+                > self.max_nights
+            ):
+                return False
+            need = self.weekly_need
+            if need is not None and not any(
+                self._witness(roster, d, need) for d in week
+            ):
+                return False
+        if self.max_weekends is not None:
+            worked = {self.saturday[d] for d in roster if d in self.saturday}
+            if len(worked) > self.max_weekends:
+                return False
+        return True
+
+    def _witness(self, roster: dict[int, int], d: int, need: int) -> bool:
+        """Return True if day ``d`` off is the whole day of a weekly rest."""
+        if d in roster:
+            return False
+        before = roster.get(d - 1)
+        after = roster.get(d + 1)
+        tail = DAY if before is None else DAY - self.end[before]
+        head = DAY if after is None else self.start[after]
+        return tail >= 0 and tail + head >= need
+
+    def soft(self, roster: dict[int, int]) -> int:
+        """Return hours deviation (intervals) plus preferences of ``roster``."""
+        total = 0
+        for w in range(self.weeks):
+            minutes = sum(
+                self.length[roster[d]] for d in range(7 * w, 7 * w + 7) if d in roster
+            )
+            total += abs(minutes // self.grid - self.mid)
+        total += sum(self.avoid[s] or d in self.wanted_off for d, s in roster.items())
+        return total
+
+
 # ----------------------------------------------------------------- solve
 
 
@@ -927,6 +1648,47 @@ def _diagnose(
     )
 
 
+def _solve_local(
+    problem: ScheduleProblem,
+    time_limit: float,
+    num_workers: int,
+    random_seed: int,
+    progress: Callable[[SolveProgress], None] | None,
+    should_stop: Callable[[], bool] | None,
+    clock: Callable[[], float] | None,
+) -> Schedule | None:
+    """Run the local search; None if some employee has no lawful roster."""
+    solutions = 0
+    stopped = False
+
+    def report(under: int, over: int, seconds: float) -> bool:
+        nonlocal solutions, stopped
+        del over
+        solutions += 1
+        if progress is not None:
+            progress(
+                SolveProgress(
+                    stage=1,
+                    solutions=solutions,
+                    seconds=seconds,
+                    objective=float(under),
+                    bound=0.0,
+                    under_coverage=under,
+                )
+            )
+        if should_stop is not None and should_stop():
+            stopped = True
+        return stopped
+
+    # Reading the rosters back takes a moment: keep it inside the limit.
+    seconds = time_limit * (1 - READ_SHARE)
+    threads = max(1, min(num_workers, 4))
+    state = _local_search(problem, seconds, random_seed, report, threads, clock)
+    if state is None:
+        return None
+    return _read_search(problem, state, stopped, ())
+
+
 def solve_schedule(
     problem: ScheduleProblem,
     *,
@@ -936,13 +1698,28 @@ def solve_schedule(
     progress: Callable[[SolveProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     greedy_hint: bool = True,
+    method: str = "auto",
+    clock: Callable[[], float] | None = None,
 ) -> Schedule:
     """Solve the roster; return the best schedule found.
 
     ``progress`` receives a :class:`SolveProgress` on every improving
     solution; ``should_stop`` is asked after each and, when it returns
     True, the search stops with that schedule (``Schedule.stopped``).
-    ``greedy_hint`` starts the search from :func:`_hint`'s roster.
+    ``greedy_hint`` starts the exact search from :func:`_hint`'s roster.
+
+    ``method``: ``"exact"`` solves the whole-roster CP-SAT model in two
+    lexicographic stages (optimal given the time, with a proved bound);
+    ``"local"`` runs the local search of best responses
+    (:func:`_local_search`, ``num_workers`` employees at once, at most 4),
+    which scales to hundreds of employees but proves nothing (``bound`` 0,
+    never ``optimal``); ``"auto"`` takes the exact model up to
+    ``EXACT_EMPLOYEE_DAYS`` employee-days or when coverage is a hard rule,
+    the local search beyond. If some employee has no lawful roster at all,
+    the local search gives way to the exact model, which names the rules.
+    ``clock`` (seconds, e.g. ``time.monotonic``; this module reads none)
+    makes the local search keep ``time_limit`` in wall time; without it the
+    limit counts the employee solvers' own time (see :class:`_Budget`).
     Raises :class:`ScheduleInfeasible` naming the violated rules (before
     solving where a direct check exists), :class:`ScheduleNotFound` if no
     schedule was found within ``time_limit`` seconds, ValueError for
@@ -965,6 +1742,17 @@ def solve_schedule(
             full_coverage_required=True,
         )
         warnings = tuple(_coverage_shortfalls(shortfall))
+    if method not in ("auto", "exact", "local"):
+        raise ValueError(f"unknown method {method!r}")
+    size = len(problem.employees) * problem.days
+    if not problem.full_coverage_required and (
+        method == "local" or (method == "auto" and size > EXACT_EMPLOYEE_DAYS)
+    ):
+        solved = _solve_local(
+            problem, time_limit, num_workers, random_seed, progress, should_stop, clock
+        )
+        if solved is not None:
+            return replace(solved, warnings=warnings)
     built = _build(problem, diagnose=False)
     model = built.model
     model.minimize(built.parts["under_coverage"])
@@ -1283,6 +2071,162 @@ def _aggregate_lp_bound(problem: ScheduleProblem) -> float:
             under.append(u)
         for gi, zs in alloc.items():
             lp.Add(lp.Sum(zs) <= lp.Sum([c * v for c, v in at_work[gi][i]]))
+    lp.Minimize(lp.Sum(under))
+    status = lp.Solve()
+    assert status == pywraplp.Solver.OPTIMAL, "the relaxation is feasible and bounded"
+    return float(lp.Objective().Value())
+
+
+def _class_lp_bound(problem: ScheduleProblem) -> float:
+    """Return the LP lower bound on under-coverage, by classes of employees.
+
+    Employees alike in every coverage-relevant respect (demanded skills,
+    contract bounds, leave and leave credit) form a class; variables count
+    a class's employees on each shift, their breaks, the weekends they
+    work, and each skill group's allocation to skills and the missing
+    agents, all continuous. Every per-employee rule of the model appears
+    summed over the class: one shift a day, daily rest, consecutive days,
+    night and weekend limits, contract minimum and maximum per week, and
+    (implied by the weekly rest) at most six days a week. Splitting a class
+    solution evenly between its members satisfies each member's rows, so
+    this is as tight as the per-employee relaxation of those rules, yet its
+    size grows with the classes, not the employees.
+    """
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    assert lp is not None, "GLOP ships with OR-Tools"
+    rules = problem.rules
+    grid = problem.interval_minutes
+    n = problem.intervals
+    days = problem.days
+    templates = list(problem.templates)
+    dates = [problem.start + timedelta(days=d) for d in range(days)]
+    demanded = set(problem.demand)
+    classes: dict[tuple[object, ...], list[Employee]] = defaultdict(list)
+    for e in problem.employees:
+        key = (
+            frozenset(e.skills & demanded),
+            e.min_minutes_per_week,
+            e.max_minutes_per_week,
+            frozenset(e.leave),
+            e.leave_credit_minutes,
+        )
+        classes[key].append(e)
+    night = [_is_night(t, rules) for t in templates]
+    starts = [t.start_minute for t in templates]
+    ends = [t.start_minute + t.length_minutes for t in templates]
+    at_work: dict[frozenset[str], dict[int, list[tuple[float, pywraplp.Variable]]]]
+    at_work = defaultdict(lambda: defaultdict(list))
+    for members in classes.values():
+        size = float(len(members))
+        e = members[0]
+        terms = at_work[frozenset(e.skills & demanded)]
+        y: dict[tuple[int, int], pywraplp.Variable] = {}
+        for d in range(days):
+            if dates[d] in e.leave:
+                continue
+            for si, t in enumerate(templates):
+                v = lp.NumVar(0.0, size, "")
+                y[d, si] = v
+                for i in _covers(problem, d, t):
+                    terms[i].append((1.0, v))
+                for b in problem.breaks:
+                    if t.length_minutes < b.min_shift_minutes:
+                        continue
+                    options = []
+                    for length in sorted(set(b.lengths)):
+                        for off in range(
+                            b.earliest_offset, b.latest_end_offset - length + 1, grid
+                        ):
+                            c = lp.NumVar(0.0, size, "")
+                            options.append(c)
+                            first = (d * DAY + t.start_minute + off) // grid
+                            for i in range(first, min(first + length // grid, n)):
+                                terms[i].append((-1.0, c))
+                    lp.Add(lp.Sum(options) == v)
+
+        def on(
+            d: int, y: dict[tuple[int, int], pywraplp.Variable] = y
+        ) -> list[pywraplp.Variable]:
+            return [y[d, si] for si in range(len(templates)) if (d, si) in y]
+
+        for d in range(days):
+            if on(d):
+                lp.Add(lp.Sum(on(d)) <= size)
+            for si in range(len(templates)):
+                if (d, si) not in y:
+                    continue
+                clash = [
+                    y[d2, s2]
+                    for d2 in (d + 1, d + 2)
+                    for s2 in range(len(templates))
+                    if (d2, s2) in y
+                    and (d2 - d) * DAY + starts[s2] - ends[si]
+                    < rules.daily_rest_minutes
+                ]
+                if clash:
+                    lp.Add(y[d, si] + lp.Sum(clash) <= size)
+        k = rules.max_consecutive_days
+        if k is not None:
+            for d in range(days - k):
+                window = [v for j in range(k + 1) for v in on(d + j)]
+                if window:
+                    lp.Add(lp.Sum(window) <= k * size)
+        for w in range(problem.weeks):
+            week = [
+                (d, si)
+                for d in range(7 * w, 7 * w + 7)
+                for si in range(len(templates))
+                if (d, si) in y
+            ]
+            minutes = lp.Sum(
+                [
+                    templates[si].length_minutes * y[key]
+                    for key in week
+                    for si in (key[1],)
+                ]
+            )
+            lp.Add(minutes <= size * e.max_minutes_per_week)
+            lp.Add(minutes >= size * _week_minimum(problem, e, w))
+            if rules.weekly_rest_minutes is not None and week:
+                lp.Add(lp.Sum([y[key] for key in week]) <= 6 * size)
+            if rules.max_nights_per_week is not None:
+                nights = [y[key] for key in week if night[key[1]]]
+                if nights:
+                    lp.Add(lp.Sum(nights) <= rules.max_nights_per_week * size)
+        if rules.max_weekends is not None:
+            saturdays: dict[date, list[int]] = defaultdict(list)
+            for d in range(days):
+                if dates[d].weekday() >= 5:
+                    saturdays[dates[d] - timedelta(days=dates[d].weekday() - 5)].append(
+                        d
+                    )
+            flags = []
+            for ds in saturdays.values():
+                f = lp.NumVar(0.0, size, "")
+                flags.append(f)
+                for d in ds:
+                    if on(d):
+                        lp.Add(lp.Sum(on(d)) <= f)
+            lp.Add(lp.Sum(flags) <= rules.max_weekends * size)
+    groups = list(at_work)
+    under = []
+    for i in range(n):
+        alloc: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+        for q in sorted(demanded):
+            req = float(problem.demand[q][i])
+            if req == 0:
+                continue
+            zs = []
+            for gi, skills in enumerate(groups):
+                if q in skills and at_work[skills][i]:
+                    v = lp.NumVar(0.0, req, "")
+                    zs.append(v)
+                    alloc[gi].append(v)
+            u = lp.NumVar(0.0, req, "")
+            lp.Add(lp.Sum(zs) + u == req)
+            under.append(u)
+        for gi, zs in alloc.items():
+            lp.Add(lp.Sum(zs) <= lp.Sum([c * v for c, v in at_work[groups[gi]][i]]))
     lp.Minimize(lp.Sum(under))
     status = lp.Solve()
     assert status == pywraplp.Solver.OPTIMAL, "the relaxation is feasible and bounded"
