@@ -149,6 +149,10 @@ def test_authenticated_representative_sees_whom_they_act_for_and_switches(
     html = _page(client, contact)
 
     assert "Shown to Ona Atstovė, who represents this person" in html
+    assert "Via representative" in html and ">Authenticated<" not in html
+    # Acts for the caller alone (the services refuse them too) are not offered.
+    assert f"/caller/{contact.pk}/consent/" not in html
+    assert f"/caller/{contact.pk}/login-reminder/" not in html
     assert MARKERS["address"] in html and MARKERS["email"] in html
     assert CODE not in html and MARKERS["eservice_login"] not in html
     # Case data (and so the representations of the represented) stay masked.
