@@ -157,6 +157,18 @@ def perform_act(user: User, contact: Contact, act: t.Act) -> Contact:
     return contact
 
 
+def _note(contact: Contact, user: User | None, act: str, reason: str = "") -> None:
+    """A history row for an act that does not change the status (J6: every act is in the history)."""
+    ContactHistory.objects.create(
+        contact=contact,
+        actor=user,
+        act=act,
+        old_status=contact.status,
+        new_status=contact.status,
+        reason=reason[:500],
+    )
+
+
 # --- opening contacts (J1, J8) ----------------------------------------------------
 
 
@@ -303,7 +315,7 @@ def schedule_callback(
     number = normalize_phone(phone)
     if not number:
         raise ValidationError(gettext("Give the number to call back."))
-    return Callback.objects.create(
+    callback = Callback.objects.create(
         contact=contact,
         phone=number,
         window_start=window_start,
@@ -314,6 +326,14 @@ def schedule_callback(
         team=team,
         note=note.strip(),
     )
+    _note(
+        contact,
+        user,
+        "callback",
+        f"{timezone.localtime(window_start):%Y-%m-%d %H:%M}"
+        f"–{timezone.localtime(window_end):%H:%M}",
+    )
+    return callback
 
 
 def due_callbacks(user: User, now: datetime.datetime | None = None) -> list[Callback]:
@@ -349,6 +369,7 @@ def record_callback_attempt(user: User, callback: Callback, outcome: str) -> Cal
     elif callback.attempts >= callback.max_attempts:
         callback.status = CallbackStatus.FAILED
     callback.save(update_fields=["attempts", "outcome", "status", "kept_at"])
+    _note(callback.contact, user, "callback_attempt", outcome)
     return callback
 
 
@@ -464,6 +485,8 @@ def take_message(
         phone=number,
         reason=reason.strip(),
     )
+    if contact is not None:
+        _note(contact, user, "message", f"for employee #{intended_for.pk}")
     if recipient.user_id is not None and contact is not None:
         Notification.objects.create(
             user_id=recipient.user_id, contact=contact, kind="message_taken"
@@ -553,6 +576,7 @@ def save_journal(
     contact.summary = summary
     contact.notes = notes.strip()
     contact.save(update_fields=["type", "topic", "summary", "notes"])
+    _note(contact, user, "journal", f"topic #{topic.pk}" if topic else "")
     return contact
 
 
@@ -573,8 +597,9 @@ def person_history(
     count = earlier.count()
     if count == 0 or not disclose_category(user, person, contact, DataCategory.CASE):
         return count, None
+    # The topic shows with its parents (Topic.__str__): loaded in the same query.
     rows = list(
-        earlier.select_related("topic", "agent", "assignee").order_by(
+        earlier.select_related("topic__parent__parent", "agent", "assignee").order_by(
             "-started_at", "-pk"
         )[:limit]
     )
@@ -635,7 +660,7 @@ def work_list(user: User, now: datetime.datetime | None = None) -> WorkList:
     now = now or timezone.now()
     deferred = list(
         Contact.objects.filter(assignee=user, status=ContactStatus.DEFERRED_ANSWER)
-        .select_related("topic")
+        .select_related("topic__parent__parent")
         .order_by("due", "pk")[:50]
     )
     to_approve: list[Contact] = []

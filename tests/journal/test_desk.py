@@ -577,3 +577,31 @@ def test_c1_callbacks_kept_on_time_is_measured(agent_a: User, team_lead: User) -
     assert (kept.due, kept.kept_on_time, kept.kept_late, kept.failed) == (4, 1, 1, 1)
     assert kept.rate == 0.25
     assert "25 %" in response.content.decode()
+
+
+def test_j6_every_act_on_a_contact_is_in_its_history(
+    agent: Client, agent_a: User, topics: dict[str, Topic], away_colleague: Any
+) -> None:
+    contact = open_contact(agent_a, phone="+37060000005")
+    agent.post(
+        reverse("journal:save", args=[contact.pk]),
+        {"topic": topics["amount"].pk, "summary": "s"},
+    )
+    agent.post(
+        reverse("journal:callback", args=[contact.pk]), {**_window(1), "who": "me"}
+    )
+    agent.post(
+        reverse("journal:callback-attempt", args=[Callback.objects.get().pk]),
+        {"outcome": "no_answer"},
+    )
+    agent.post(
+        reverse("journal:message", args=[contact.pk]),
+        {
+            "colleague": away_colleague["colleague"].pk,
+            "caller_name": "Jonas",
+            "phone": "+37060000009",
+            "reason": "x",
+        },
+    )
+    acts = list(contact.history.order_by("pk").values_list("act", flat=True))
+    assert acts == ["open", "journal", "callback", "callback_attempt", "message"]
