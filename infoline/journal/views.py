@@ -148,6 +148,7 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
         "departments": _departments(),
         "work": services.work_list(request.user),
         "may_read_knowledge": has_action(request.user, "knowledge.view"),
+        "may_attach": has_action(request.user, "journal.attachments"),
     }
 
 

@@ -97,6 +97,7 @@ def test_desk_shows_the_incoming_contacts_facts(agent: Client, agent_a: User) ->
     assert "3 employers" in body
     assert 'id="journal-form"' in body
     assert 'id="worklist"' in body
+    assert reverse("records:attachments", args=[contact.pk]) in body
 
 
 # --- J2: type, topic, journal ---------------------------------------------------------
