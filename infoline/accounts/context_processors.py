@@ -33,10 +33,15 @@ NAVIGATION = [
 ]
 
 
+# Items beyond the first NAV_VISIBLE a role may open go under "More", so the bar
+# keeps one line however many pages a role has (NAVIGATION is in priority order).
+NAV_VISIBLE = 7
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "nav_more": []}
     items = []
     for label, name, action in NAVIGATION:
         if has_action(user, action):
@@ -45,4 +50,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 request.path == url if url == "/" else request.path.startswith(url)
             )
             items.append({"label": label, "url": url, "current": current})
-    return {"nav_items": items}
+    more = items[NAV_VISIBLE:] if len(items) > NAV_VISIBLE + 1 else []
+    shown = items[: len(items) - len(more)]
+    return {
+        "nav_items": shown,
+        "nav_more": more,
+        "nav_more_current": any(item["current"] for item in more),
+    }

@@ -28,7 +28,9 @@ def test_administrator_edits_a_flow_and_a_dead_end_is_refused(
         f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     )
     page.get_by_role("button", name="Confirm").click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="IVR").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("More").click()
+    nav.get_by_role("link", name="IVR").click()
     page.get_by_role("link", name="Edit").first.click()
     expect(page.get_by_text("The standard flow")).to_be_visible()
     menu_row = page.locator("tr").filter(

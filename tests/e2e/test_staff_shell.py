@@ -53,7 +53,12 @@ def test_every_role_signs_in_and_searches_the_directory(
         expect(nav.get_by_role("link", name="Directory")).to_be_visible()
         audit_link = nav.get_by_role("link", name="Audit log")
         if login.role in {Role.ADMINISTRATOR, Role.DPO}:
+            more = nav.locator(".nav-more summary")
+            if more.count():
+                more.click()  # the rest of a long menu is under "More"
             expect(audit_link).to_be_visible()
+            if more.count():
+                more.click()
         else:
             expect(audit_link).to_have_count(0)
         nav.get_by_role("link", name="Directory").click()
