@@ -8,6 +8,7 @@ name) can close the script element.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -67,6 +68,9 @@ def staffing_figure(plan: StaffingPlan) -> str:
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
+            # Whole agents only: a step of at least 1.
+            "dtick": max(1, math.ceil(plan.peak_agents / 8)),
+            "showgrid": False,
         },
         bargap=0.05,
     )
@@ -102,7 +106,7 @@ def coverage_figure(
     return to_json(fig)
 
 
-def gantt_figure(shifts: Sequence[ShiftAssignment]) -> str:
+def gantt_figure(schedule: Schedule, shifts: Sequence[ShiftAssignment]) -> str:
     """The schedule as a Gantt chart: one row per employee, breaks marked."""
     fig = go.Figure()
     names = {s.user_id: s.user.get_full_name() or s.user.username for s in shifts}
@@ -149,7 +153,17 @@ def gantt_figure(shifts: Sequence[ShiftAssignment]) -> str:
         **{**_LAYOUT, "hovermode": "closest"},
         title={"text": _("Shifts per employee")},
         barmode="overlay",
-        xaxis={"type": "date"},
+        xaxis={
+            "type": "date",
+            # The whole horizon, aligned with the coverage chart above.
+            "range": [
+                datetime.combine(schedule.start, datetime.min.time()).isoformat(),
+                datetime.combine(
+                    schedule.start + timedelta(days=7 * schedule.weeks),
+                    datetime.min.time(),
+                ).isoformat(),
+            ],
+        },
         yaxis={
             "categoryorder": "array",
             "categoryarray": rows[::-1],

@@ -135,6 +135,12 @@ class PlanForm(forms.Form):
                 data[name] = (
                     initial.isoformat() if isinstance(initial, date) else str(initial)
                 )
+        # A stored history fixes the interval: show the one used.
+        chosen = data.get("source", "")
+        if chosen.isdigit():
+            found = CallHistory.objects.filter(pk=int(chosen)).first()
+            if found is not None:
+                data["interval"] = str(found.interval_minutes)
         return cls(data)
 
     def clean_target_percent(self) -> float:

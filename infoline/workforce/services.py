@@ -523,6 +523,8 @@ def compute_staffing_plan(inputs: PlanInputs) -> StaffingPlan:
 # --- schedules ----------------------------------------------------------------
 
 SHIFT_LENGTH = 8 * 60
+#: The coarsest grid of a roster: the lunch break's length.
+SCHEDULE_GRID = 30
 LUNCH = sched.BreakRule(
     name="lunch",
     min_shift_minutes=6 * 60,
@@ -599,13 +601,17 @@ def create_schedule(
             % {"team": team.name}
         )
     plan = compute_staffing_plan(PlanInputs(**{**inputs.__dict__, "days": 7 * weeks}))
+    # Breaks are 30 minutes long, so the roster's grid is at most 30 minutes;
+    # an hourly plan's demand holds for both halves of its hour.
+    grid = min(inputs.interval_minutes, SCHEDULE_GRID)
+    demand = np.repeat(plan.agents, inputs.interval_minutes // grid).tolist()
     schedule = Schedule.objects.create(
         line=inputs.line,
         team=team,
         start=inputs.start,
         weeks=weeks,
-        interval_minutes=inputs.interval_minutes,
-        demand=plan.agents,
+        interval_minutes=grid,
+        demand=demand,
         created_by=user,
     )
     solve_schedule_task.enqueue(schedule.pk)
@@ -696,6 +702,12 @@ def run_schedule_job(
     except sched.ScheduleInfeasible as exc:
         schedule.solve_status = Schedule.SolveStatus.INFEASIBLE
         schedule.messages = list(exc.messages)
+        schedule.save(update_fields=["solve_status", "messages"])
+        return schedule
+    except ValueError as exc:
+        # Input the solver cannot take (e.g. a contract below zero hours).
+        schedule.solve_status = Schedule.SolveStatus.FAILED
+        schedule.messages = [str(exc)]
         schedule.save(update_fields=["solve_status", "messages"])
         return schedule
     except sched.ScheduleNotFound:

@@ -174,7 +174,7 @@ def _schedule_context(schedule: Schedule) -> dict[str, Any]:
         context["coverage_chart"] = charts.coverage_figure(
             schedule, staffed, schedule.demand
         )
-        context["gantt_chart"] = charts.gantt_figure(shifts)
+        context["gantt_chart"] = charts.gantt_figure(schedule, shifts)
         context["required_hours"] = (
             sum(schedule.demand) * schedule.interval_minutes / 60
         )
