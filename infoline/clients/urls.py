@@ -23,7 +23,6 @@ urlpatterns = [
         name="extra-question",
     ),
     path("caller/<int:pk>/override/", views.override, name="override"),
-    path("caller/<int:pk>/close/", views.close_contact, name="close"),
     path(
         "caller/<int:pk>/login-reminder/", views.login_reminder, name="login-reminder"
     ),

@@ -207,30 +207,6 @@ def override(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("clients:card", contact.pk)
 
 
-@require_POST
-@require_action("clients.search")
-def close_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Close the contact with its result and comment (J6: both required)."""
-    from infoline.journal import transitions as t
-    from infoline.journal.services import perform_act
-
-    contact = access_contact(request.user, pk)
-    try:
-        perform_act(
-            request.user,
-            contact,
-            t.Close(
-                result=request.POST.get("result", ""),
-                comment=request.POST.get("comment", ""),
-            ),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("clients:card", contact.pk)
-    messages.success(request, _("The contact is closed."))
-    return redirect("journal:desk")
-
-
 @require_action("privacy.audit")
 def privacy_overview(request: AuthedHttpRequest) -> HttpResponse:
     """DPO: find a person or an employee, and today's unusual access."""

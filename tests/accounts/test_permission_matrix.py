@@ -94,7 +94,6 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:answer": ("POST", "clients.search", "contact+verification"),
     "clients:extra-question": ("POST", "clients.search", "contact+verification"),
     "clients:override": ("POST", "clients.override", "contact"),
-    "clients:close": ("POST", "clients.search", "contact"),
     "clients:login-reminder": ("POST", "clients.search", "contact"),
     "clients:register-person": ("POST", "clients.search", "contact"),
     "clients:consent": ("POST", "clients.search", "contact"),

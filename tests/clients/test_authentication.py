@@ -195,13 +195,18 @@ def test_authentication_expires_with_the_contact(
     client = verified_client(agent_a)
     contact = _contact(agent_a)
     _authenticate(client, contact, person)
-    refused = client.post(f"/caller/{contact.pk}/close/", follow=True)
+    close = f"/desk/contacts/{contact.pk}/act/"
+    refused = client.post(close, {"act": "close"}, follow=True)
     assert "result" in refused.content.decode().lower()
     contact.refresh_from_db()
     assert contact.is_open  # a contact closes only with its result and comment (J6)
     client.post(
-        f"/caller/{contact.pk}/close/",
-        {"result": "Explained the benefit rules", "comment": "No follow-up needed"},
+        close,
+        {
+            "act": "close",
+            "result": "Explained the benefit rules",
+            "comment": "No follow-up needed",
+        },
     )
     assert MARKERS["address"] not in _page(client, contact)
     # A new contact needs a new authentication.
