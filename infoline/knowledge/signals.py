@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,6 +16,7 @@ from infoline.journal.models import Topic
 from infoline.knowledge.choices import SearchKind
 from infoline.knowledge.models import (
     AnswerScript,
+    ArticleAttachment,
     KnowledgeArticle,
     ScriptVersion,
     SearchEntry,
@@ -59,3 +61,14 @@ def _article_saved(sender: Any, instance: KnowledgeArticle, **kwargs: Any) -> No
 @receiver(post_delete, sender=KnowledgeArticle)
 def _article_deleted(sender: Any, instance: KnowledgeArticle, **kwargs: Any) -> None:
     SearchEntry.objects.filter(kind=SearchKind.ARTICLE, object_id=instance.pk).delete()
+
+
+@receiver(post_delete, sender=ArticleAttachment)
+def _attachment_deleted(
+    sender: Any, instance: ArticleAttachment, **kwargs: Any
+) -> None:
+    # The stored file goes too, once the deletion is committed (not on rollback).
+    name = instance.file.name
+    storage = instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

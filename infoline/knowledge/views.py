@@ -65,6 +65,12 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
     context = _search_context(request)
     context.update(
         {
+            "browse": services.topics_with_scripts().filter(current__isnull=False)[:40]
+            if not context["query"].strip()
+            else [],
+            "offices": Department.objects.filter(is_local_office=True)
+            if not context["query"].strip()
+            else [],
             "announcements": services.list_announcements(limit=5),
             "kinds": SearchKind.choices,
             "categories": ArticleCategory.choices,

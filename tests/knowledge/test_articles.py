@@ -258,3 +258,16 @@ def test_agent_cannot_upload(article: KnowledgeArticle, agent_a: User) -> None:
     )
     assert response.status_code == 403
     assert not ArticleAttachment.objects.exists()
+
+
+def test_deleting_an_attachment_removes_its_file(
+    article: KnowledgeArticle, team_lead: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    attachment = services.attach_file(
+        team_lead, article, SimpleUploadedFile("a.pdf", PDF)
+    )
+    storage, name = attachment.file.storage, attachment.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment.delete()
+    assert not storage.exists(name)

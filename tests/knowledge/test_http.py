@@ -140,3 +140,13 @@ def test_article_list_filters_by_office_and_category(
         reverse("knowledge:article-list"), {"category": "eures"}
     ).content.decode()
     assert "National EURES" in body and "Kaunas fair" not in body
+
+
+def test_search_page_without_query_lists_scripts_and_offices(
+    script_topic: Topic, agent_a: User
+) -> None:
+    from infoline.accounts.models import Department
+
+    Department.objects.create(name="Klaipėda office", code="kl", is_local_office=True)
+    body = verified_client(agent_a).get(reverse("knowledge:search")).content.decode()
+    assert "Nedarbo išmoka" in body and "Klaipėda office" in body
