@@ -50,6 +50,7 @@ from infoline.routing import (
     AdapterEventError,
     AgentLoggedIn,
     AgentLoggedOut,
+    AgentState,
     AgentStateChanged,
     Bridge,
     CallAnswered,
@@ -68,6 +69,7 @@ from infoline.routing import (
     RecordAgentState,
     RecordOutcome,
     RingAgent,
+    RingTimedOut,
     RoutingConfig,
     StartTimer,
     StopRinging,
@@ -659,6 +661,10 @@ class Runner:
         if op == DeskOp.RETRIEVE:
             return CallRetrieved(eid, call_id, agent_id)
         assert op == DeskOp.HANG_UP, op  # DeskOp is exhaustive
+        if self.engine.agent_state(agent_id) is AgentState.RINGING:
+            # Declining an offer is not ending the caller's call: the call
+            # goes back to its place and the agent becomes not ready.
+            return RingTimedOut(eid, call_id, agent_id)
         return CallEnded(eid, call_id, EndedBy.AGENT)
 
     # --- wall-board ---------------------------------------------------------------

@@ -20,7 +20,9 @@ from infoline.realtime.state import apply_agent_events, initial_agent_state
 from infoline.telephony.models import DeskRequest, LiveState
 from infoline.telephony.runner import WALLBOARD_GROUP, agent_group
 
-pytestmark = pytest.mark.django_db
+# Consumers close stale connections around each database call: real
+# transactions, not the test wrapper's, or PostgreSQL loses the connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _communicator(consumer: Any, path: str, user: Any) -> WebsocketCommunicator:

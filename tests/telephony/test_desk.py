@@ -149,3 +149,16 @@ def test_restart_keeps_the_person_reserved_for_nobody(agent_a: User) -> None:
     assert again.engine.agent_board()[str(agent_a.pk)]["state"] == "not_ready"
     assert again.engine.agent_board()[str(agent_a.pk)]["reason"] == "missed call"
     assert again.engine.call_details(offer["call_id"])["agent"] != str(agent_a.pk)  # type: ignore[index]  # still active
+
+
+def test_hanging_up_an_offer_declines_it_and_the_caller_waits_on(agent_a: User) -> None:
+    runner = _runner()
+    set_agent_state(agent_a, "logged_in")
+    set_agent_state(agent_a, "ready")
+    runner.take_desk_requests()
+    offer = next(e for e in _until(runner, "offer", agent_a) if e["op"] == "offer")
+    request_call_action(agent_a, "hang_up")
+    runner.take_desk_requests()
+    board = runner.engine.agent_board()[str(agent_a.pk)]
+    assert (board["state"], board["reason"]) == ("not_ready", "missed call")
+    assert runner.engine.call_details(offer["call_id"])["state"] == "queued"  # type: ignore[index]  # still active
