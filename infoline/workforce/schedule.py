@@ -117,6 +117,8 @@ STAGE_ZERO_SHARE = 0.15
 EXACT_EMPLOYEE_DAYS = 200
 # Share of the time limit kept for reading the local search's rosters.
 READ_SHARE = 0.02
+# Templates of each kind (length, night) per day open in a best response.
+KEEP_PER_KIND = 3
 FAMILIES = (
     "one shift per day",
     "leave",
@@ -1024,10 +1026,14 @@ class _EmployeeModel:
 
         terms = _employee_rules(self.model, problem, ei, shifts, family)
         self.soft: list[cp_model.IntVar] = terms.deviations + terms.preferences
-        # A bound on the soft terms, so that one interval outweighs them all.
-        self.soft_weight = problem.weeks * 7 * DAY // problem.interval_minutes + (
-            problem.days + 1
-        )
+        # Templates alike for the contract and the night rule compete for a
+        # day's few places in the model (see ``solve``).
+        kinds: dict[tuple[int, bool], list[int]] = defaultdict(list)
+        for si, t in enumerate(problem.templates):
+            kinds[t.length_minutes, _is_night(t, problem.rules)].append(si)
+        self.kinds = [np.array(v, dtype=np.int64) for v in kinds.values()]
+        self.per_day = per_day
+        self.days = problem.days
         self.solver = cp_model.CpSolver()
         self.solver.parameters.num_workers = 1
         self.solver.parameters.random_seed = random_seed
@@ -1044,6 +1050,21 @@ class _EmployeeModel:
         found (the employee's rules cannot hold, or no time).
         """
         rows = list(self.x)
+        # Only the KEEP_PER_KIND best templates of each kind per day (and
+        # the current roster) stay open: a far smaller search that rarely
+        # loses anything, since a day's lesser templates of a kind differ
+        # from its best only in value.
+        table = value.reshape(self.days, self.per_day)
+        open_rows = set(current)
+        for members in self.kinds:
+            best = np.argsort(-table[:, members], axis=1, kind="stable")
+            for d in range(self.days):
+                for j in best[d, :KEEP_PER_KIND]:
+                    open_rows.add(d * self.per_day + int(members[j]))
+        proto = self.model.proto
+        for k in rows:
+            domain = proto.variables[self.x[k].index].domain
+            domain[1] = 1 if k in open_rows else 0
         self.model.maximize(
             cp_model.LinearExpr.weighted_sum(
                 [self.x[k] for k in rows] + self.soft,
@@ -1226,18 +1247,39 @@ def _local_search(
         gain = state.cover.gain(state.group_of[ei])
         return _shift_values(state.table, gain, surplus, weights[ei])
 
+    seen: dict[int, tuple[bytes, frozenset[int]]] = {}
+
     def submit(
         pool: ThreadPoolExecutor, ei: int, first: bool
-    ) -> Future[set[int] | None]:
-        model = models.get(ei)
-        if model is None:
-            model = models[ei] = _EmployeeModel(problem, ei, random_seed)
+    ) -> Future[set[int] | None] | None:
+        """Start employee ``ei``'s best response; None if it cannot change."""
         old = state.rosters[ei]
         state.apply(ei, old, -1)
         value, _ = values(ei)
         state.apply(ei, old, 1)
+        # Same values and roster as at the last solve: same answer.
+        key = (value.tobytes(), frozenset(old))
+        if seen.get(ei) == key:
+            return None
+        seen[ei] = key
+        model = models.get(ei)
+        if model is None:
+            model = models[ei] = _EmployeeModel(problem, ei, random_seed)
         left = max(budget.left(), 1.0) if first else budget.left()
         return pool.submit(model.solve, value, set(old), left)
+
+    def idle(ei: int, over: NDArray[np.int64]) -> int:
+        """Return the intervals ``ei`` works while some agent there idles."""
+        table = state.table
+        total = 0
+        for row, options in state.rosters[ei].items():
+            total += int(over[table.last[row]] - over[table.first[row]])
+            for r, o in enumerate(options):
+                if o >= 0:
+                    hi = table.break_last[r][row, o]
+                    lo = table.break_first[r][row, o]
+                    total -= int(over[hi] - over[lo])
+        return total
 
     def settle(ei: int, rows: set[int] | None) -> None:
         old = state.rosters[ei]
@@ -1273,16 +1315,15 @@ def _local_search(
             state.apply(ei, state.rosters[ei], 1)
         else:
             must.add(ei)
-    # Specialists first: the agents with fewer skills take what only they
-    # can, the versatile ones then fill in around them.
-    order = sorted(
-        range(len(problem.employees)),
-        key=lambda ei: (
-            ei not in must,
-            len(state.groups[state.group_of[ei]]),
-            rng.random(),
-        ),
-    )
+    # Employees without a lawful roster first, then those who idle most
+    # (they have the most to gain), ties in random order.
+    idling = (state.cover.count.sum(axis=0) > state.cover.covered()).astype(np.int64)
+    prefix = np.concatenate(([0], np.cumsum(idling)))
+    rank = {
+        ei: (ei not in must, -idle(ei, prefix), rng.random())
+        for ei in range(len(problem.employees))
+    }
+    order = sorted(rank, key=rank.__getitem__)
     best = (10**18, 10**18)
     stop = False
 
@@ -1310,7 +1351,10 @@ def _local_search(
             for ei in order:
                 if stop or (ei not in must and budget.left() <= 0):
                     break
-                pending.append((ei, submit(pool, ei, ei in must)))
+                future = submit(pool, ei, ei in must)
+                if future is None:
+                    continue
+                pending.append((ei, future))
                 while len(pending) >= max(1, threads):
                     other, future = pending.pop(0)
                     if not finish(other, future.result()):
@@ -1320,7 +1364,14 @@ def _local_search(
                     return None
             if best >= before:
                 break  # a whole sweep without improvement: a local optimum
-            rng.shuffle(order)
+            # Next, the employees who idle most first (they have the most
+            # to gain), ties in random order.
+            idling = (state.cover.count.sum(axis=0) > state.cover.covered()).astype(
+                np.int64
+            )
+            prefix = np.concatenate(([0], np.cumsum(idling)))
+            rank = {ei: (False, -idle(ei, prefix), rng.random()) for ei in order}
+            order.sort(key=rank.__getitem__)
     return state
 
 
@@ -1887,22 +1938,28 @@ def _read(
 # -------------------------------------------------------------- LP bound
 
 
-def coverage_lp_bound(problem: ScheduleProblem, *, aggregate: bool = False) -> float:
-    """Return the LP lower bound on under-coverage (agent-intervals).
+def coverage_lp_bound(problem: ScheduleProblem, *, level: str = "employee") -> float:
+    """Return an LP lower bound on under-coverage (agent-intervals).
 
-    With ``aggregate`` the LP counts agents per skill group instead of
-    naming them (:func:`_aggregate_lp_bound`): far smaller, a little weaker,
-    and the only one that solves in seconds at 200 agents x 4 weeks (the
-    per-employee relaxation runs for many minutes in GLOP there).
-
-    The linear relaxation of the CP-SAT model (integrality dropped, and with
-    it the enforced weekly-rest and max/min rows, which only tighten),
-    minimising under-coverage alone, solved with GLOP. No schedule can miss
-    fewer agent-intervals than this.
+    ``level="employee"``: the linear relaxation of the CP-SAT model
+    (integrality dropped, and with it the enforced weekly-rest and max/min
+    rows, which only tighten), minimising under-coverage alone, solved with
+    GLOP; it runs for many minutes at 200 agents x 4 weeks.
+    ``level="class"`` (:func:`_class_lp_bound`): employees alike in skills,
+    contract and leave counted together with every per-employee rule
+    summed; as tight as the per-employee relaxation of those rules plus
+    "at most six days a week", and solved in about half a minute there.
+    ``level="skill"`` (:func:`_aggregate_lp_bound`): whole skill groups,
+    some rules left out; seconds, but weaker. No schedule can miss fewer
+    agent-intervals than any of them.
     """
     _validate_shape(problem)
-    if aggregate:
+    if level == "class":
+        return _class_lp_bound(problem)
+    if level == "skill":
         return _aggregate_lp_bound(problem)
+    if level != "employee":
+        raise ValueError(f"unknown LP level {level!r}")
     built = _build(problem, diagnose=False)
     proto = built.model.proto
     lp = pywraplp.Solver.CreateSolver("GLOP")

@@ -417,7 +417,7 @@ def test_random_rosters_are_lawful_and_above_the_lp_bound(
     p = _random_problem(seed)
     s = solve(p, time_limit=5.0, greedy_hint=hint)
     full = coverage_lp_bound(p)
-    assert coverage_lp_bound(p, aggregate=True) <= full + 1e-6
+    assert coverage_lp_bound(p, level="skill") <= full + 1e-6
     assert full <= s.objective.under_coverage + 1e-6
 
 
@@ -446,3 +446,200 @@ def test_progress_objective_never_gets_worse_within_a_stage() -> None:
     )
     assert s.bound <= s.objective.under_coverage
     assert not s.stopped
+
+
+# ------------------------------------------------------- local search
+
+
+def _office(agents: int, seed: int) -> ScheduleProblem:
+    """Return a week of a small office: two peaks, a thin night, two skills.
+
+    Full-time (36-40 h) and part-time (16-24 h) contracts, day, part-time
+    and night templates, lunch and a short break, every rule switched on:
+    the bench workload (bench/schedule.py) in miniature.
+    """
+    rng = random.Random(seed)
+    windows = []
+    for d in range(7):
+        scale = 1 if d < 5 else 0.5
+        for h in range(24):
+            base = 0.15 if 7 <= h < 21 else 0.05
+            peak = 1.0 if h in (9, 10, 11, 15, 16) else 0.5 if 8 <= h <= 17 else 0
+            need = round(agents * scale * (base + peak) * 0.45 + rng.random())
+            if need:
+                windows.append((d, f"{h:02d}:00", f"{(h + 1) % 24:02d}:00", need))
+    need_ru = demand([(d, "09:00", "17:00", 1) for d in range(5)])
+    staff = []
+    for i in range(agents):
+        part = i % 4 == 3
+        staff.append(
+            person(
+                f"a{i:02d}",
+                *(["gen", "ru"] if i % 5 == 0 else ["gen"]),
+                min_minutes_per_week=(16 if part else 36) * 60,
+                max_minutes_per_week=(24 if part else 40) * 60,
+                leave=frozenset({MONDAY + timedelta(days=i % 7)})
+                if i % 6 == 1
+                else frozenset(),
+                avoid_shifts=frozenset({"night"}) if i % 3 == 0 else frozenset(),
+            )
+        )
+    templates = [ShiftTemplate(f"day{h:02d}", h * 60, 8 * 60) for h in range(6, 15, 2)]
+    templates += [ShiftTemplate(f"part{h:02d}", h * 60, 4 * 60) for h in (8, 14, 17)]
+    templates.append(ShiftTemplate("night", 22 * 60, 8 * 60))
+    breaks = (
+        BreakRule("short", 4 * 60, (15,), 60, 150),
+        BreakRule("lunch", 6 * 60, (30,), 180, 330),
+    )
+    rules = LabourRules(max_nights_per_week=2, max_weekends=1)
+    return problem(
+        {"gen": demand(windows), "ru": need_ru},
+        staff,
+        templates,
+        rules,
+        breaks=breaks,
+    )
+
+
+def test_local_search_is_lawful_and_within_two_percent_of_the_lp_bound() -> None:
+    # A correctness property, not a timing: the search stops at a local
+    # optimum long before the limit, and must then be close to the bound.
+    p = _office(24, seed=5)
+    s = solve(p, method="local", num_workers=1, time_limit=300.0)
+    assert not s.optimal
+    assert s.bound == 0.0
+    lp = coverage_lp_bound(p, level="class")
+    required = sum(sum(v) for v in p.demand.values())
+    assert lp <= s.objective.under_coverage + 1e-6
+    assert s.objective.under_coverage - lp <= 0.02 * (required - lp)
+
+
+def test_local_search_never_beats_the_proved_bound() -> None:
+    for seed in (1, 2):
+        p = _random_problem(seed)
+        exact = solve(p, method="exact", time_limit=20.0)
+        local = solve(p, method="local", num_workers=1, time_limit=20.0)
+        assert local.objective.under_coverage >= exact.bound - 1e-6
+        assert coverage_lp_bound(p, level="class") <= (
+            exact.objective.under_coverage + 1e-6
+        )
+        assert coverage_lp_bound(p, level="class") <= (
+            local.objective.under_coverage + 1e-6
+        )
+
+
+def test_two_threads_keep_the_rosters_lawful() -> None:
+    p = _office(16, seed=2)
+    s = solve(p, method="local", num_workers=2, time_limit=300.0)
+    assert s.objective.under_coverage >= coverage_lp_bound(p, level="class") - 1e-6
+
+
+def test_local_search_reports_progress_and_stops_on_request() -> None:
+    p = _office(12, seed=3)
+    seen: list[SolveProgress] = []
+    s = solve(
+        p,
+        method="local",
+        num_workers=1,
+        progress=seen.append,
+        should_stop=lambda: len(seen) >= 3,
+    )
+    assert s.stopped
+    assert len(seen) == 3
+    assert [x.stage for x in seen] == [1, 1, 1]
+    values = [x.under_coverage for x in seen]
+    assert values == sorted(values, reverse=True)
+    assert seen[-1].under_coverage == s.objective.under_coverage
+    assert all(x.bound == 0.0 for x in seen)
+
+
+def test_local_search_with_an_injected_clock_keeps_the_limit() -> None:
+    p = _office(12, seed=4)
+    free: list[SolveProgress] = []
+    solve(p, method="local", num_workers=1, time_limit=300.0, progress=free.append)
+    # Every reading advances the fake clock by a second: the search stops
+    # after a few best responses, with a lawful roster.
+    ticks = iter(range(10**6))
+    short: list[SolveProgress] = []
+    s = solve(
+        p,
+        method="local",
+        num_workers=1,
+        time_limit=5.0,
+        progress=short.append,
+        clock=lambda: float(next(ticks)),
+    )
+    assert not s.stopped
+    assert len(short) <= 5 < len(free)
+    assert all(x.seconds <= 6.0 for x in short)
+
+
+def test_local_search_hands_a_conflict_to_the_exact_model() -> None:
+    night = ShiftTemplate("night", 22 * 60, 8 * 60)
+    p = problem(
+        {"gen": every_day("22:00", "06:00")},
+        [person("ann", min_minutes_per_week=24 * 60), person("bob")],
+        [night],
+        replace(NO_RULES, max_nights_per_week=2),
+    )
+    with pytest.raises(ScheduleInfeasible) as caught:
+        solve_schedule(p, method="local", num_workers=1, random_seed=1)
+    assert caught.value.messages == (
+        "the rules night shifts, contract hours cannot all hold together",
+    )
+
+
+def test_unknown_method_and_lp_level_are_rejected() -> None:
+    p = _random_problem(1)
+    with pytest.raises(ValueError, match="^unknown method 'fast'$"):
+        solve_schedule(p, method="fast")
+    with pytest.raises(ValueError, match="^unknown LP level 'team'$"):
+        coverage_lp_bound(p, level="team")
+
+
+def test_class_lp_bound_equals_the_per_employee_relaxation_for_twins() -> None:
+    # Identical employees: the class LP is their relaxation summed, so it
+    # gives the per-employee bound (plus the six-days row, slack here).
+    need = {"gen": every_day("07:00", "23:00", agents=2)}
+    staff = [person(f"t{i}", min_minutes_per_week=0) for i in range(3)]
+    templates = [ShiftTemplate("early", 7 * 60, 8 * 60), DAY_SHIFT]
+    rules = replace(NO_RULES, daily_rest_minutes=11 * 60, max_consecutive_days=5)
+    p = problem(need, staff, templates, rules)
+    full = coverage_lp_bound(p)
+    assert coverage_lp_bound(p, level="class") == pytest.approx(full, abs=1e-6)
+    assert coverage_lp_bound(p, level="skill") <= full + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_allocation_is_a_maximum_flow(seed: int) -> None:
+    from itertools import product
+
+    from infoline.workforce.schedule import _allocate
+
+    rng = random.Random(seed)
+    skills = ["a", "b", "c"]
+    groups = [
+        frozenset(s for s in skills if rng.random() < 0.5) or frozenset({"a"})
+        for _ in range(3)
+    ]
+    at_work = [rng.randint(0, 3) for _ in groups]
+    need = {q: rng.randint(0, 3) for q in skills}
+    served = _allocate(groups, at_work, need)
+    # Brute force: every split of each group's agents over its skills.
+    best = 0
+    options = [
+        [
+            split
+            for split in product(range(at_work[g] + 1), repeat=len(skills))
+            if sum(split) <= at_work[g]
+            and all(n == 0 or skills[k] in groups[g] for k, n in enumerate(split))
+        ]
+        for g in range(len(groups))
+    ]
+    for choice in product(*options):
+        totals = [sum(c[k] for c in choice) for k in range(len(skills))]
+        best = max(
+            best, sum(min(t, need[q]) for t, q in zip(totals, skills, strict=True))
+        )
+    assert sum(served.values()) == best
+    assert all(served[q] <= need[q] for q in skills)
