@@ -28,6 +28,8 @@ def test_agent_searches_knowledge_and_opens_a_script(
     page.wait_for_load_state()  # htmx binds the search box on load
     # The peak announced by the planner is on the page.
     expect(page.get_by_text("Letters on the new benefit rules")).to_be_visible()
+    expect(page.get_by_role("heading", name="Answer scripts by topic")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "knowledge-browse.png"), full_page=True)
     box = page.get_by_label("Search scripts and articles")
     box.press_sequentially("nedarbo ismoka", delay=20)  # typed without diacritics
     results = page.locator("#kb-results")
