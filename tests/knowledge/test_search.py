@@ -11,10 +11,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from infoline.accounts.models import User
 from infoline.knowledge import services
 from infoline.knowledge.models import KnowledgeArticle, SearchEntry
+from infoline.lib.text import fold
 from tests.knowledge.conftest import approved
 
 TEXTS = {
@@ -176,3 +179,43 @@ def test_index_follows_changes_and_unpublishing(
     assert not SearchEntry.objects.filter(kind="article", object_id=article.pk).exists()
     library["pl"].delete()
     assert services.search_knowledge("zasilek") == []
+
+
+LETTERS = (
+    "abcdefghijklmnopqrstuvwxyz"
+    "ąčęėįšųūž"  # Lithuanian
+    "õäöüšž"  # Estonian
+    "ąćęłńóśźż"  # Polish
+    "æøå"  # Danish
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"  # Russian
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    word=st.text(alphabet=LETTERS, min_size=2, max_size=12),
+    upper=st.booleans(),
+)
+def test_any_word_is_found_as_typed_folded_or_by_prefix(
+    team_lead: User, word: str, upper: bool
+) -> None:
+    """K4 property: a word in any of the alphabets is found as written, folded and by its start."""
+    KnowledgeArticle.objects.all().delete()
+    article = KnowledgeArticle.objects.create(
+        category="client_service",
+        title="Property",
+        body=f"Before {word.upper() if upper else word}, after.",
+        owner=team_lead,
+        review_by=timezone.localdate(),
+    )
+    for query in (word, fold(word), word[: max(1, len(word) // 2)]):
+        hits = services.search_knowledge(query)
+        assert article.pk in [h.object_id for h in hits], (
+            connection.vendor,
+            word,
+            query,
+        )
