@@ -422,12 +422,14 @@ def worker_database() -> Any:
 
         name = f"infoline_timers_{uuid.uuid4().hex[:10]}"
         base = url.rsplit("/", 1)[0]
-        with psycopg.connect(url, autocommit=True) as conn:
+        # The maintenance database: the configured one may not exist in tests.
+        admin = f"{base}/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
             yield f"{base}/{name}"
         finally:
-            with psycopg.connect(url, autocommit=True) as conn:
+            with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         with tempfile.TemporaryDirectory() as folder:
