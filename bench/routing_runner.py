@@ -51,6 +51,7 @@ def run() -> list[dict[str, Any]]:
         """The bench's simulator plays callers and agents; nothing to do here."""
 
         name = "bench"
+        acts_on_network = False
 
         def start(self, clock: Any) -> None:
             """Nothing to start."""

@@ -119,6 +119,11 @@ class TelephonyAdapter(abc.ABC):
 
     #: Name used by ``manage.py run_telephony --adapter``.
     name: str = ""
+    #: Whether ``execute`` acts on the world (calls, media). The runner then
+    #: calls it only once the event is committed (group commit); an adapter
+    #: whose world lives in the runner's own process (``simulated``) is
+    #: called at once, which keeps its schedule exact.
+    acts_on_network: bool = True
 
     @abc.abstractmethod
     def start(self, clock: Clock) -> None:

@@ -49,10 +49,13 @@ def _boot() -> Runner:
 
 def _steps(runner: Runner, budget: int = 200) -> bool:
     did = False
-    for _ in range(budget):
-        if not runner.step():
-            break
-        did = True
+    try:
+        for _ in range(budget):
+            if not runner.step():
+                break
+            did = True
+    finally:
+        runner.commit()
     return did
 
 

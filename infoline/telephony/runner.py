@@ -33,6 +33,7 @@ restart time.
 from __future__ import annotations
 
 import datetime
+import functools
 import heapq
 import json
 import logging
@@ -154,6 +155,7 @@ class Runner:
         publish: bool = True,
         flush_every_s: float = 1.0,
         synchronous_commit: bool = True,
+        batch_max: int = 100,
     ) -> None:
         """Prepare; nothing is read or written until ``boot``.
 
@@ -164,6 +166,11 @@ class Runner:
         fraction of a second of the log, which stays a consistent prefix.
         """
         self.synchronous_commit = synchronous_commit
+        self.batch_max = batch_max
+        self._batch: Any = None  # the open transaction of the current batch
+        self._batch_n = 0
+        self._after_commit: list[Callable[[], None]] = []
+        self._held: list[tuple[str, dict[str, Any]]] = []
         self.config = config
         self.adapter = adapter
         self.clock = clock
@@ -289,6 +296,8 @@ class Runner:
             for at, event in self.adapter.due(now):
                 self.feed(event, at)
                 did = True
+        if not did or self._batch_n >= self.batch_max or not self._more_due(now):
+            self.commit()
         real = time.monotonic()
         if self._pending and real >= self._next_flush:
             self._checkpoint()
@@ -299,6 +308,10 @@ class Runner:
             self._next_board = real + self.board_every_s
             self.publish_board()
         return did
+
+    def _more_due(self, now: float) -> bool:
+        due = self.next_due()
+        return due is not None and due <= now
 
     def run(
         self,
@@ -311,24 +324,29 @@ class Runner:
     ) -> None:
         """Run until ``until`` (engine time), ``max_events`` or ``stop()``."""
         next_progress = progress_every
-        while not stop():
-            if max_events is not None and self.applied >= max_events:
-                break
-            if self.step():
-                if progress is not None and self.applied >= next_progress:
-                    next_progress = self.applied + progress_every
-                    progress(self)
-                continue
-            now = self.clock.now()
-            due = self.next_due()
-            target = due if due is not None else now + 1.0
-            if until is not None and target > until:
-                if now >= until:
+        try:
+            while not stop():
+                if max_events is not None and self.applied >= max_events:
                     break
-                target = until
-            self.clock.sleep_until(target)
+                if self.step():
+                    if progress is not None and self.applied >= next_progress:
+                        next_progress = self.applied + progress_every
+                        progress(self)
+                    continue
+                now = self.clock.now()
+                due = self.next_due()
+                target = due if due is not None else now + 1.0
+                if until is not None and target > until:
+                    if now >= until:
+                        break
+                    target = until
+                self.clock.sleep_until(target)
+        except BaseException:
+            self.rollback()
+            raise
         self._checkpoint()
         self.publish_board()
+        self.commit()
 
     # --- one event ------------------------------------------------------------
 
@@ -350,6 +368,8 @@ class Runner:
         ORM's per-object work would cost more than the engine's decision.
         The runner is the single writer, so it numbers the rows itself.
         """
+        self._begin()
+        self._batch_n += 1
         kind, payload = encode(event)
         seq = self._last_seq + 1
         table = connection.ops.quote_name(RoutingEvent._meta.db_table)
@@ -362,6 +382,43 @@ class Runner:
             )
         self._last_seq = seq
         return seq
+
+    # --- group commit -----------------------------------------------------------
+
+    def _begin(self) -> None:
+        """Open the batch's transaction if none is open."""
+        if self._batch is None:
+            self._batch = transaction.atomic()
+            self._batch.__enter__()
+
+    def commit(self) -> None:
+        """Commit the batch of logged events, then act on the world.
+
+        Group commit: events of a batch are applied as they come (the
+        engine and the runner's own bookkeeping), but everything the world
+        sees (call actions of a network adapter, journal contacts, pushes)
+        waits until the events are durable. A crash before the commit
+        loses the batch and nothing that anyone saw.
+        """
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            self._batch_n = 0
+            batch.__exit__(None, None, None)
+        actions, self._after_commit = self._after_commit, []
+        for action in actions:
+            action()
+        if self._held:
+            self.outbox.extend(self._held)
+            self._held = []
+
+    def rollback(self) -> None:
+        """Abandon the open batch (after an unexpected error)."""
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            self._batch_n = 0
+            batch.__exit__(RuntimeError, RuntimeError("rollback"), None)
+        self._after_commit = []
+        self._held = []
 
     def _apply(self, event: Event, at: float, seq: int) -> list[Command]:
         self._logged.add(event.event_id)
@@ -381,6 +438,8 @@ class Runner:
         self._since_checkpoint += 1
         if self._since_checkpoint >= self.checkpoint_every:
             self._checkpoint()
+        elif self._batch_n >= self.batch_max:
+            self.commit()
         return commands
 
     def _checkpoint(self) -> None:
@@ -391,6 +450,7 @@ class Runner:
         restart writes them again from the log (unique keys make that
         idempotent).
         """
+        self.commit()
         self._since_checkpoint = 0
         self._next_flush = time.monotonic() + self.flush_every_s
         pending, self._pending = self._pending, []
@@ -431,6 +491,10 @@ class Runner:
                 continue
             if self._replaying:
                 self.adapter.restore(cmd, at)
+            elif self.adapter.acts_on_network:
+                self._after_commit.append(
+                    functools.partial(self.adapter.execute, cmd, at)
+                )
             else:
                 self.adapter.execute(cmd, at)
             if isinstance(cmd, RecordOutcome):
@@ -447,7 +511,7 @@ class Runner:
             if not live:
                 continue
             if isinstance(cmd, OpenContact):
-                self._open_contact(cmd)
+                self._after_commit.append(functools.partial(self._open_contact, cmd))
             elif isinstance(cmd, CreateCallback):
                 self._pending.append(
                     QueueCallback(
@@ -546,6 +610,7 @@ class Runner:
                 "contact_url": url,
             },
         )
+        self._sync_desk(cmd.agent_id)  # stored for desks that connect later
 
     # --- desks ------------------------------------------------------------------
 
@@ -601,9 +666,11 @@ class Runner:
         user_id = user_id_of(agent_id)
         if user_id is None or self._replaying or not self.publish:
             return
-        self.outbox.append(
-            (agent_group(user_id), {"type": "agent.event", "event": event})
-        )
+        message = (agent_group(user_id), {"type": "agent.event", "event": event})
+        if self._batch is None:
+            self.outbox.append(message)  # the event is durable already
+        else:
+            self._held.append(message)
 
     def _desk_error(self, event: Event, message: str) -> None:
         if not event.event_id.startswith("desk:"):
@@ -616,6 +683,7 @@ class Runner:
         """Turn waiting desk requests into logged events, oldest first."""
         did = False
         while True:
+            self._begin()
             with transaction.atomic():
                 request = (
                     DeskRequest.objects.filter(taken_at__isnull=True)
@@ -624,7 +692,7 @@ class Runner:
                     .first()
                 )
                 if request is None:
-                    return did
+                    break
                 event = self._desk_event(request)
                 at = max(self.clock.now(), self._last_at)
                 seq = self._log(event, at)
@@ -632,6 +700,8 @@ class Runner:
                 request.save(update_fields=["taken_at"])
             self._apply(event, at, seq)
             did = True
+        self.commit()  # a person waits for the answer
+        return did
 
     def _desk_event(self, request: DeskRequest) -> Event:
         """Translate a desk request into the engine event it stands for."""
@@ -772,9 +842,8 @@ class Runner:
         data = self.board()
         LiveState.objects.update_or_create(key="board", defaults={"data": data})
         if self.publish:
-            self.outbox.append(
-                (WALLBOARD_GROUP, {"type": "board.update", "board": data})
-            )
+            message = (WALLBOARD_GROUP, {"type": "board.update", "board": data})
+            (self.outbox if self._batch is None else self._held).append(message)
 
     def _name(self, agent_id: str) -> str:
         name = self._names.get(agent_id)

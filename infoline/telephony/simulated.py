@@ -79,6 +79,7 @@ class SimulatedAdapter(TelephonyAdapter):
     """Plays the callers of ``traffic`` and the robot agents ``robots``."""
 
     name = "simulated"
+    acts_on_network = False  # the callers live in this process
 
     def __init__(
         self,
