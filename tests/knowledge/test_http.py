@@ -150,3 +150,10 @@ def test_search_page_without_query_lists_scripts_and_offices(
     Department.objects.create(name="Klaipėda office", code="kl", is_local_office=True)
     body = verified_client(agent_a).get(reverse("knowledge:search")).content.decode()
     assert "Nedarbo išmoka" in body and "Klaipėda office" in body
+
+
+def test_reviews_due_link_only_for_editors(specialist: User, agent_a: User) -> None:
+    url = reverse("knowledge:announcements")
+    link = reverse("knowledge:reviews-due")
+    assert link in verified_client(specialist).get(url).content.decode()
+    assert link not in verified_client(agent_a).get(url).content.decode()
