@@ -193,7 +193,15 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["person", "started_at"])]
+        indexes = [
+            models.Index(fields=["person", "started_at"]),
+            # The deadline timers scan open deferred answers by due date only.
+            models.Index(
+                fields=["due"],
+                condition=models.Q(status=ContactStatus.DEFERRED_ANSWER),
+                name="journal_contact_deferred_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return (
