@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from infoline.accounts.models import User
 from infoline.audit.choices import AuditAction
 from infoline.audit.models import AuditEvent
-from infoline.clients import import_jobs
+from infoline.clients import import_jobs, import_views
 from infoline.clients.import_jobs import error_report_csv, run_import_job
 from infoline.clients.models import Employer, ImportJob, Person, PersonPhone
 from tests.clients.test_importer import CODE_TOMAS, HEADER, good_lines, imones_kodas
@@ -438,3 +438,23 @@ def test_recent_imports_are_listed(admin_client: Client) -> None:
 
     assert "people.csv" in page
     assert "Dry run" in page
+
+
+def test_file_over_the_size_limit_is_refused(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_views, "MAX_UPLOAD", 1024 * 1024)
+    big = csv_upload(good_lines() + ["A,B,,,,,,"] * 150_000)
+
+    response = upload(admin_client, big)
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == [
+        "The file is larger than 1 MB; split it."
+    ]
+    assert ImportJob.objects.count() == 0
+
+
+def test_unknown_job_is_404(admin_client: Client) -> None:
+    assert admin_client.get("/imports/999999/").status_code == 404
+    assert admin_client.get("/imports/999999/problems.csv").status_code == 404
