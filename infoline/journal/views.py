@@ -86,6 +86,7 @@ def desk(request: AuthedHttpRequest) -> HttpResponse:
             "group_absences": list(list_group_absences()[:10]),
             "may_see_team": has_action(request.user, "desk.team"),
             "may_read_knowledge": has_action(request.user, "knowledge.view"),
+            "may_phone": has_action(request.user, "telephony.softphone"),
         },
     )
 
@@ -149,6 +150,7 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
         "work": services.work_list(request.user),
         "may_read_knowledge": has_action(request.user, "knowledge.view"),
         "may_attach": has_action(request.user, "journal.attachments"),
+        "may_phone": has_action(request.user, "telephony.softphone"),
     }
 
 

@@ -98,6 +98,8 @@ def test_desk_shows_the_incoming_contacts_facts(agent: Client, agent_a: User) ->
     assert 'id="journal-form"' in body
     assert 'id="worklist"' in body
     assert reverse("records:attachments", args=[contact.pk]) in body
+    assert "data-softphone" in body  # the phone is on the contact workspace (T10)
+    assert "data-softphone" in agent.get(reverse("journal:desk")).content.decode()
 
 
 # --- J2: type, topic, journal ---------------------------------------------------------
