@@ -35,6 +35,8 @@ from infoline.workforce.forms import (
 )
 from infoline.workforce.models import CallHistory, Schedule, ShiftAssignment
 
+EXPORT_FORMATS = ("xlsx", "pdf")
+
 
 def _errors(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
@@ -75,9 +77,13 @@ def plan(request: AuthedHttpRequest) -> HttpResponse:
 @require_action("workforce.plan")
 def plan_export(request: AuthedHttpRequest) -> HttpResponse:
     """The plan as XLSX or PDF (``?format=``); bad inputs go back to the page."""
+    kind = request.GET.get("format")
     form = PlanForm.from_query(request.GET)
     context = _plan_context(form)
     plan_ = context["plan"]
+    if kind not in EXPORT_FORMATS:
+        messages.error(request, _("Choose the export's format: XLSX or PDF."))
+        return redirect(f"{reverse('workforce:plan')}?{request.GET.urlencode()}")
     if plan_ is None:
         messages.error(request, _("Correct the plan's inputs before exporting it."))
         return redirect(f"{reverse('workforce:plan')}?{request.GET.urlencode()}")
@@ -233,6 +239,10 @@ def schedule_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The schedule's shifts as XLSX or PDF (``?format=``)."""
     schedule = services.access_schedule(pk)
     shifts = list(schedule.shifts.select_related("user"))
+    kind = request.GET.get("format")
+    if kind not in EXPORT_FORMATS:
+        messages.error(request, _("Choose the export's format: XLSX or PDF."))
+        return redirect("workforce:schedule", schedule.pk)
     name = f"schedule-{schedule.team.name}-{schedule.start.isoformat()}"
     name = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
     if request.GET.get("format") == "pdf":

@@ -275,7 +275,9 @@ def test_exports_xlsx_and_pdf(
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     # Bad inputs are not exported: back to the page with the inputs.
-    response = client.get(url, {**_params(line, history), "target_percent": "120"})
+    response = client.get(
+        url, {**_params(line, history), "target_percent": "120", "format": "xlsx"}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(PLAN_URL)
 

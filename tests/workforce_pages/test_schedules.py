@@ -415,3 +415,14 @@ def test_schedule_exports(solved: Schedule, planner: User) -> None:
     assert len(rows) == 1 + solved.shifts.count()
     pdf = client.get(url, {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_export_without_a_format_goes_back_to_the_schedule(
+    solved: Schedule, planner: User
+) -> None:
+    url = reverse("workforce:schedule-export", args=[solved.pk])
+    response = verified_client(planner).get(url, follow=True)
+    assert response.redirect_chain[0][0] == reverse(
+        "workforce:schedule", args=[solved.pk]
+    )
+    assert "Choose the export&#x27;s format: XLSX or PDF." in response.content.decode()
