@@ -151,7 +151,17 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
         "may_read_knowledge": has_action(request.user, "knowledge.view"),
         "may_attach": has_action(request.user, "journal.attachments"),
         "may_phone": has_action(request.user, "telephony.softphone"),
+        "deadline_rule": _deadline_rule(contact),
     }
+
+
+def _deadline_rule(contact: Contact) -> Any:
+    """The statutory-term rule for the contact's type and topic, if any (J9, J10)."""
+    from infoline.journal.deadlines import rule_for
+
+    if not contact.type or not contact.is_open:
+        return None
+    return rule_for(contact.type, contact.topic)
 
 
 def _specialists() -> list[User]:
@@ -329,6 +339,8 @@ def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = access_journal_contact(request.user, pk)
     if request.POST.get("act") == t.ActName.ESCALATE:
         return _escalate(request, contact)
+    if request.POST.get("act") == "route":
+        return _route(request, contact)
     try:
         chosen = _act_from_post(request, contact)
         services.perform_act(request.user, contact, chosen)
@@ -363,6 +375,26 @@ def _escalate(request: AuthedHttpRequest, contact: Contact) -> HttpResponse:
         _("Escalated to %(who)s, answer due %(due)s.")
         % {
             "who": assignee.get_full_name() if assignee else contact.department,
+            "due": contact.due.isoformat() if contact.due else "—",
+        },
+    )
+    return redirect(_back(request, contact))
+
+
+def _route(request: AuthedHttpRequest, contact: Contact) -> HttpResponse:
+    """Send a complaint or service request to its department with its statutory term (J9, J10)."""
+    from infoline.journal.deadlines import route_contact
+
+    try:
+        contact = route_contact(request.user, contact)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect(_back(request, contact))
+    messages.success(
+        request,
+        _("Sent to %(department)s, answer due %(due)s.")
+        % {
+            "department": contact.department or "—",
             "due": contact.due.isoformat() if contact.due else "—",
         },
     )

@@ -608,3 +608,35 @@ def test_j6_every_act_on_a_contact_is_in_its_history(
     )
     acts = list(contact.history.order_by("pk").values_list("act", flat=True))
     assert acts == ["open", "journal", "callback", "callback_attempt", "message"]
+
+
+def test_j9_desk_sends_a_complaint_to_its_department_with_the_statutory_term(
+    agent: Client, agent_a: User, team_lead: User, department: Department
+) -> None:
+    from infoline.journal.models import DeadlineRule
+
+    DeadlineRule.objects.create(
+        contact_type="complaint", department=department, working_days=20
+    )
+    contact = _contact(agent_a, type="complaint")
+    page = agent.get(reverse("clients:card", args=[contact.pk])).content.decode()
+    assert "answers within 20 working days" in page
+    response = agent.post(
+        reverse("journal:act", args=[contact.pk]), {"act": "route"}, follow=True
+    )
+    assert "Sent to" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.DEFERRED_ANSWER
+    assert contact.department_id == department.pk
+    assert contact.assignee_id == team_lead.pk
+    assert contact.due is not None and contact.due > timezone.localdate()
+
+
+def test_j9_route_without_a_rule_is_refused(agent: Client, agent_a: User) -> None:
+    contact = _contact(agent_a, type="proposal")
+    response = agent.post(
+        reverse("journal:act", args=[contact.pk]), {"act": "route"}, follow=True
+    )
+    assert "No statutory deadline is set" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.IN_WORK
