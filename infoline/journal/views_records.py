@@ -20,7 +20,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from infoline.accounts.models import Department, User
 from infoline.accounts.permissions import require_action
 from infoline.journal.attachments import (
     access_record_contact,
@@ -28,9 +27,10 @@ from infoline.journal.attachments import (
     max_attachment_bytes,
     open_attachment,
 )
-from infoline.journal.choices import Channel, ContactStatus, ContactType
-from infoline.journal.exports import ExportFilters, export_contacts
-from infoline.journal.models import Contact, Topic
+from infoline.journal.choices import ContactStatus
+from infoline.journal.exports import export_contacts
+from infoline.journal.forms import JournalFilterForm
+from infoline.journal.models import Contact
 from infoline.lib.http import AuthedHttpRequest
 
 
@@ -191,58 +191,14 @@ def inform(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/_inform.html", _inform_context(contact, sent=True))
 
 
-class ExportForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.ChoiceField(
-        label=_("Channel"),
-        required=False,
-        choices=[("", _("All")), *Channel.choices],
-    )
-    type = forms.ChoiceField(
-        label=_("Type"),
-        required=False,
-        choices=[("", _("All")), *ContactType.choices],
-    )
-    topic = forms.ModelChoiceField(
-        label=_("Topic"),
-        required=False,
-        queryset=Topic.objects.filter(active=True).select_related("parent__parent"),
-        empty_label=_("All"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All")), *ContactStatus.choices],
-    )
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        required=False,
-        queryset=Department.objects.all(),
-        empty_label=_("All"),
-    )
-    agent = forms.ModelChoiceField(
-        label=_("Employee"),
-        required=False,
-        queryset=User.objects.filter(is_active=True).order_by(
-            "last_name", "first_name"
-        ),
-        empty_label=_("All"),
-    )
+class ExportForm(JournalFilterForm):
+    """The journal's filters and the file format of the extract."""
+
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[("xlsx", "XLSX"), ("csv", "CSV")],
         initial="xlsx",
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            raise ValidationError(_("The period ends before it starts."))
-        return data
 
 
 @require_action("journal.export")
@@ -259,16 +215,7 @@ def export(request: AuthedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "records/export.html", {"form": form}, status=422)
     data = form.cleaned_data
-    filters = ExportFilters(
-        start=data["start"],
-        end=data["end"],
-        channel=data["channel"],
-        type=data["type"],
-        topic_id=data["topic"].pk if data["topic"] else None,
-        status=data["status"],
-        department_id=data["department"].pk if data["department"] else None,
-        agent_id=data["agent"].pk if data["agent"] else None,
-    )
+    filters = form.filters()
     try:
         content, content_type, _count = export_contacts(
             request.user, filters, data["format"]
