@@ -20,7 +20,7 @@ class NewContactForm(forms.Form):
         label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE
     )
     phone = forms.CharField(label=_("Caller's number"), required=False, max_length=32)
-    line = forms.ModelChoiceField(
+    line: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Line"), queryset=None, required=False, empty_label="—"
     )
 
@@ -107,16 +107,20 @@ class JournalFilterForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All")), *ContactType.choices]
     )
-    topic = forms.ModelChoiceField(label=_("Topic"), required=False, queryset=None)
+    topic: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=None
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All")), *ContactStatus.choices],
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"), required=False, queryset=None
     )
-    agent = forms.ModelChoiceField(label=_("Employee"), required=False, queryset=None)
+    agent: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Employee"), required=False, queryset=None
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from infoline.accounts.models import Department, User

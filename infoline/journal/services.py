@@ -640,7 +640,7 @@ class WorkList:
     today: datetime.date
 
     @property
-    def outcome_choices(self) -> list[tuple[str, str]]:
+    def outcome_choices(self) -> list[tuple[str, Any]]:
         return list(CallbackOutcome.choices)
 
     @property
@@ -667,7 +667,11 @@ def work_list(user: User, now: datetime.datetime | None = None) -> WorkList:
     if user.role in {Role.TEAM_LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}:
         pending = Contact.objects.filter(status=ContactStatus.UNDER_REVIEW)
         if user.role == Role.TEAM_LEAD:
-            pending = pending.filter(agent__team_id=user.team_id)
+            pending = (
+                pending.filter(agent__team_id=user.team_id)
+                if user.team_id is not None
+                else pending.none()
+            )
         to_approve = list(pending.select_related("agent").order_by("pk")[:50])
     return WorkList(
         callbacks=due_callbacks(user, now)[:50],
@@ -712,6 +716,8 @@ def team_overview(
         User.objects.filter(team_id=team_id, is_active=True).order_by(
             "last_name", "first_name", "username"
         )
+        if team_id is not None
+        else []
     )
     loads = {m.pk: MemberLoad(user=m) for m in members}
     ids = list(loads)

@@ -457,7 +457,11 @@ def schedule_callback(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     team = None
     if data["who"] == "team":
-        team = Team.objects.filter(pk=request.user.team_id).first()
+        team = (
+            Team.objects.filter(pk=request.user.team_id).first()
+            if request.user.team_id is not None
+            else None
+        )
         if team is None:
             messages.error(request, _("You are not in a team; call back yourself."))
             return redirect(_back(request, contact))
@@ -671,14 +675,18 @@ def team(request: AuthedHttpRequest) -> HttpResponse:
         except ValueError:
             team_id = teams[0].pk if teams else None
     today = timezone.localdate()
-    overdue = list(
-        Contact.objects.filter(
-            assignee__team_id=team_id,
-            status=ContactStatus.DEFERRED_ANSWER,
-            due__lt=today,
+    overdue = (
+        list(
+            Contact.objects.filter(
+                assignee__team_id=team_id,
+                status=ContactStatus.DEFERRED_ANSWER,
+                due__lt=today,
+            )
+            .select_related("assignee", "topic")
+            .order_by("due")[:50]
         )
-        .select_related("assignee", "topic")
-        .order_by("due")[:50]
+        if team_id is not None
+        else []
     )
     return render(
         request,
