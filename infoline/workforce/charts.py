@@ -150,7 +150,11 @@ def gantt_figure(schedule: Schedule, shifts: Sequence[ShiftAssignment]) -> str:
     bars(rest, _("Break"), "#fdae6b")
     rows = sorted(set(names.values()))
     fig.update_layout(
-        **{**_LAYOUT, "hovermode": "closest"},
+        **{
+            **_LAYOUT,
+            "hovermode": "closest",
+            "margin": {"l": 56, "r": 56, "t": 40, "b": 64},
+        },
         title={"text": _("Shifts per employee")},
         barmode="overlay",
         xaxis={

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -292,7 +293,7 @@ class StaffingPlan:
     calls: list[float]
     aht: list[float]
     agents: list[int]
-    actual: list[float] | None
+    actual: list[float | None] | None
     patience_rate: float
     patience_source: str
     backtest_wape: float | None
@@ -492,10 +493,18 @@ def compute_staffing_plan(inputs: PlanInputs) -> StaffingPlan:
     first = datetime.combine(inputs.start, datetime.min.time())
     step = timedelta(minutes=inputs.interval_minutes)
     starts = [first + i * step for i in range(len(agents))]
-    actual: list[float] | None = None
+    # Forecast against actual: the days of the period the history covers
+    # (gaps where it does not), None when it covers none.
+    actual: list[float | None] | None = None
     offset = (inputs.start - history.first_day).days
-    if offset >= 0 and offset + inputs.days <= history.days:
-        actual = history.calls[offset : offset + inputs.days].reshape(-1).tolist()
+    if offset < history.days and offset + inputs.days > 0:
+        per_day = history.per_day
+        actual = []
+        for d in range(offset, offset + inputs.days):
+            if 0 <= d < history.days:
+                actual.extend(float(c) for c in history.calls[d])
+            else:
+                actual.extend([None] * per_day)
     working_days = inputs.days * 5 / 7
     workload = float(np.sum(calls * aht)) / 3600.0
     hours = fte.scheduled_hours(agents, inputs.interval_minutes)
@@ -627,22 +636,22 @@ class _Reporter:
         self.last = 0.0
         self.stop = False
         self.checked = 0.0
+        self.latest: dict[str, Any] = {}
 
     def progress(self, p: sched.SolveProgress) -> None:
+        self.latest = {
+            "stage": p.stage,
+            "solutions": p.solutions,
+            "seconds": round(p.seconds, 1),
+            "under_coverage": p.under_coverage,
+            "objective": p.objective,
+            "bound": p.bound,
+        }
         now = time.monotonic()
         if now - self.last < PROGRESS_INTERVAL:
             return
         self.last = now
-        Schedule.objects.filter(pk=self.schedule_id).update(
-            progress={
-                "stage": p.stage,
-                "solutions": p.solutions,
-                "seconds": round(p.seconds, 1),
-                "under_coverage": p.under_coverage,
-                "objective": p.objective,
-                "bound": p.bound,
-            }
-        )
+        Schedule.objects.filter(pk=self.schedule_id).update(progress=self.latest)
 
     def should_stop(self) -> bool:
         now = time.monotonic()
@@ -749,7 +758,7 @@ def run_schedule_job(
         schedule.over_coverage = solved.objective.over_coverage
         schedule.messages = list(solved.warnings)
         schedule.progress = {
-            **schedule.progress,
+            **reporter.latest,
             "staffed": list(solved.staffed),
             "optimal": solved.optimal,
         }

@@ -299,3 +299,66 @@ def test_agent_cannot_open_planner_pages(agent_a: User, planner: User) -> None:
     )
     assert response.status_code == 403
     assert not CallHistory.objects.exists()
+
+
+def test_journal_takes_handling_and_patience_from_telephony_records(
+    planner: User, agent_a: User, line: PublicLine
+) -> None:
+    from infoline.telephony.models import CallRecord
+
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    n = 0
+    for d in range(1, 15):
+        day = today - datetime.timedelta(days=d)
+        for minute in range(0, 60, 5):
+            n += 1
+            at = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(10, minute)), tz
+            )
+            contact = Contact.objects.create(agent=agent_a, line=line, call_id=f"c{n}")
+            Contact.objects.filter(pk=contact.pk).update(started_at=at)
+            t = at.timestamp()
+            abandoned = n % 4 == 0
+            CallRecord.objects.create(
+                call_id=f"c{n}",
+                line=line.number,
+                outcome="abandoned" if abandoned else "answered",
+                arrived_at=t,
+                queued_at=t + 5,
+                answered_at=None if abandoned else t + 25,
+                ended_at=t + 65 if abandoned else t + 25 + 180,
+                ended_by="caller",
+            )
+    response = verified_client(planner).get(
+        PLAN_URL,
+        {"line": line.pk, "source": "journal", "start": today.isoformat(), "days": 1},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert _figure(html, "calls") == "12"
+    # 180 s handled by every answered call: 12 calls x 180 s = 0.6 h.
+    assert _figure(html, "workload") == "0.6"
+    # Abandons wait 60 s, the answered 20 s: rate = 1 / (60 + 3 x 20).
+    assert f"rate {1 / 120:.6f}/s" in html
+
+
+def test_forecast_against_actual_when_the_period_is_in_the_history(
+    planner: User, line: PublicLine, history: CallHistory
+) -> None:
+    # Week 3 of the history: the forecast (from all of it) beside what came.
+    response = verified_client(planner).get(
+        PLAN_URL, _params(line, history, start="2026-03-16")
+    )
+    assert response.status_code == 200
+    chart = re.search(
+        r'<script type="application/json" id="staffing-data">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert chart
+    traces = {t["name"]: t for t in json.loads(chart.group(1))["data"]}
+    assert set(traces) == {"Forecast calls", "Actual calls", "Required agents"}
+    # Monday to Saturday came; Sunday 22 March is past the history.
+    assert sum(y for y in traces["Actual calls"]["y"] if y) == 6 * 108
+    assert traces["Actual calls"]["y"][-1] is None

@@ -426,3 +426,24 @@ def test_export_without_a_format_goes_back_to_the_schedule(
         "workforce:schedule", args=[solved.pk]
     )
     assert "Choose the export&#x27;s format: XLSX or PDF." in response.content.decode()
+
+
+def test_stop_requested_while_solving_keeps_the_best_schedule_so_far(
+    planner: User, line: PublicLine, team_a: Team, crew: list[User]
+) -> None:
+    # The flag is already set when the solver reports its first schedule,
+    # as if the planner pressed "Stop" at that moment.
+    schedule = Schedule.objects.create(
+        line=line,
+        team=team_a,
+        start=_monday_ahead(),
+        interval_minutes=30,
+        demand=([0] * 16 + [2] * 18 + [0] * 14) * 7,
+        stop_requested=True,
+        created_by=planner,
+    )
+    done = run_schedule_job(schedule.pk, time_limit=20, workers=1)
+    assert done is not None
+    assert done.solve_status == Schedule.SolveStatus.STOPPED
+    assert done.shifts.exists()
+    assert Schedule.objects.get(pk=schedule.pk).progress["solutions"] >= 1
