@@ -447,3 +447,59 @@ def test_stop_requested_while_solving_keeps_the_best_schedule_so_far(
     assert done.solve_status == Schedule.SolveStatus.STOPPED
     assert done.shifts.exists()
     assert Schedule.objects.get(pk=schedule.pk).progress["solutions"] >= 1
+
+
+def test_page_polls_while_queued_until_a_worker_has_solved_it(
+    planner: User,
+    line: PublicLine,
+    history: CallHistory,
+    team_a: Team,
+    crew: list[User],
+    settings: Any,
+) -> None:
+    # Tasks wait for a worker, as with the database backend.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    response = _create(planner, line, history, team_a)
+    schedule = Schedule.objects.get()
+    assert response["Location"] == reverse("workforce:schedule", args=[schedule.pk])
+    client = verified_client(planner)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="queued"' in page
+    assert 'hx-trigger="every 1s"' in page
+    assert "The solve starts when a background worker is free." in page
+    run_schedule_job(schedule.pk, time_limit=3, workers=1)
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="done"' in page
+    assert 'id="gantt-data"' in page
+
+
+def test_lists_keep_their_query_counts(
+    solved: Schedule,
+    planner: User,
+    team_lead: User,
+    agent_a: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    solved.status = Schedule.Status.PUBLISHED
+    solved.save()
+    shifts = list(solved.shifts.all())
+    mine = [s for s in shifts if s.user_id == agent_a.pk]
+    others = [s for s in shifts if s.user_id != agent_a.pk]
+    for own, other in zip(mine, others, strict=False):
+        SwapRequest.objects.create(shift=own, other_shift=other, requested_by=agent_a)
+    lead = verified_client(team_lead)
+    me = verified_client(agent_a)
+    planning = verified_client(planner)
+    with django_assert_max_num_queries(12):
+        assert lead.get(reverse("workforce:swaps")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert me.get(reverse("workforce:my-schedule")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert planning.get(reverse("workforce:schedules")).status_code == 200
+    with django_assert_max_num_queries(14):
+        url = reverse("workforce:schedule", args=[solved.pk])
+        assert planning.get(url).status_code == 200
