@@ -171,6 +171,7 @@ class Runner:
         self._batch_n = 0
         self._after_commit: list[Callable[[], None]] = []
         self._held: list[tuple[str, dict[str, Any]]] = []
+        self._rows: list[tuple[Any, ...]] = []
         self.config = config
         self.adapter = adapter
         self.clock = clock
@@ -362,26 +363,35 @@ class Runner:
         return self._apply(event, at, self._log(event, at))
 
     def _log(self, event: Event, at: float) -> int:
-        """Insert the event into the log and return its sequence number.
+        """Add the event to the batch's log rows and return its sequence number.
 
-        One plain INSERT (committed at once outside a transaction): the
-        ORM's per-object work would cost more than the engine's decision.
-        The runner is the single writer, so it numbers the rows itself.
+        The rows go to the database in one statement when the batch
+        commits, before anything the batch decided reaches the world
+        (``commit``). The runner is the single writer, so it numbers the
+        rows itself; a second runner on the same log fails on the key.
         """
         self._begin()
         self._batch_n += 1
         kind, payload = encode(event)
         seq = self._last_seq + 1
+        self._rows.append(
+            (seq, event.event_id, kind, json.dumps(payload), at, timezone.now())
+        )
+        self._last_seq = seq
+        return seq
+
+    def _write_rows(self) -> None:
+        rows, self._rows = self._rows, []
+        if not rows:
+            return
         table = connection.ops.quote_name(RoutingEvent._meta.db_table)
         cast = "::jsonb" if connection.vendor == "postgresql" else ""
         with connection.cursor() as cursor:
-            cursor.execute(
+            cursor.executemany(
                 f"INSERT INTO {table} (seq, event_id, kind, payload, at, recorded_at)"
                 f" VALUES (%s, %s, %s, %s{cast}, %s, %s)",
-                [seq, event.event_id, kind, json.dumps(payload), at, timezone.now()],
+                rows,
             )
-        self._last_seq = seq
-        return seq
 
     # --- group commit -----------------------------------------------------------
 
@@ -401,6 +411,11 @@ class Runner:
         loses the batch and nothing that anyone saw.
         """
         if self._batch is not None:
+            try:
+                self._write_rows()
+            except BaseException:
+                self.rollback()
+                raise
             batch, self._batch = self._batch, None
             self._batch_n = 0
             batch.__exit__(None, None, None)
@@ -413,6 +428,7 @@ class Runner:
 
     def rollback(self) -> None:
         """Abandon the open batch (after an unexpected error)."""
+        self._rows = []
         if self._batch is not None:
             batch, self._batch = self._batch, None
             self._batch_n = 0
