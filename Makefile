@@ -35,7 +35,7 @@ bench: deps
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench
 	@if [ -n "$$BENCH_POSTGRES_URL" ]; then \
-	  BENCH_DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench --append client_search routing_runner; fi
+	  BENCH_DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench --append client_search journal routing_runner; fi
 
 lint: deps
 	$(BIN)/ruff format --check .
