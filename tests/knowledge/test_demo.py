@@ -51,3 +51,15 @@ def test_demo_knowledge_is_idempotent_and_searchable() -> None:
     # Darius Vaitkus is on leave in the demo organisation; Jurgita Mockienė covers.
     assert names == {("Vaitkus", True), ("Mockienė", False)}
     assert KnowledgeArticle.objects.get(title__startswith="Klaipėda").is_overdue
+
+
+def test_load_demo_command_includes_the_knowledge_base() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    first = _counts()
+    assert first[1] == 6 and first[5] == 1
+    call_command("load_demo", stdout=StringIO())
+    assert _counts() == first
