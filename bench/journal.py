@@ -419,7 +419,7 @@ def worker(target: str) -> None:
     sizes = _journal_data.table_sizes()
     rng = random.Random(5)
     quick = os.environ.get("BENCH_QUICK") == "1"
-    repeat = 1 if quick else 2
+    repeat = 1
 
     agent = User.objects.get(username=_journal_data.BENCH_AGENT)
     lead = User.objects.get(username=_journal_data.BENCH_LEAD)
@@ -460,7 +460,7 @@ def worker(target: str) -> None:
     for url in card_urls[:20]:  # warm the caches
         _get(clients[agent.pk], url)
     ours = _summary(*measure([(clients[agent.pk], u) for u in card_urls * repeat]))
-    peer_urls = card_urls[: 60 if not quick else 20]
+    peer_urls = card_urls[: 40 if not quick else 20]
     with Swap("person_history", _naive_history):
         peer = measure([(clients[agent.pk], u) for u in peer_urls])
     results["history"] = {
@@ -503,7 +503,7 @@ def worker(target: str) -> None:
     # Journal list: walks over pages by the keyset cursor of the "next" link.
     _journal_data.log("  journal list …")
     list_users = [agent, lead, supervisor, *more_agents[:5], *more_leads[:3]]
-    walks = _list_walks(rng, list_users, 40 if quick else 150)
+    walks = _list_walks(rng, list_users, 40 if quick else 100)
     ours_samples: list[float] = []
     ours_counts: list[int] = []
     pages_seen: list[tuple[Any, str, int]] = []

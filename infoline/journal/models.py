@@ -204,6 +204,12 @@ class Contact(models.Model):
             # Results to approve (work list, team view): the few contacts under
             # review among ten million, by status and, for a team lead, agent.
             models.Index(fields=["status", "agent"], name="contact_status_agent"),
+            # The journal filtered by status or type, newest first: the matching
+            # contacts in date order instead of every contact of the period.
+            models.Index(
+                fields=["status", "started_at"], name="contact_status_started"
+            ),
+            models.Index(fields=["type", "started_at"], name="contact_type_started"),
         ]
 
     def __str__(self) -> str:
