@@ -433,6 +433,66 @@ def _validate_inputs(inputs: PlanInputs) -> fte.Shrinkage:
         ) from None
 
 
+def _with_announced_peaks(
+    result: fc.IntervalForecast, inputs: PlanInputs, notes: list[str]
+) -> fc.IntervalForecast:
+    """Add the announced peaks (K5) of the line to the forecast.
+
+    An announcement names extra contacts per day; on each day it covers,
+    the forecast calls inside its hours are scaled so they grow by that
+    many (the day's shape kept). Announcements naming no line hold for
+    every line.
+    """
+    from infoline.knowledge.models import PeakAnnouncement
+
+    tz = timezone.get_current_timezone()
+    first = datetime.combine(inputs.start, datetime.min.time())
+    last = first + timedelta(days=inputs.days)
+    found = (
+        PeakAnnouncement.objects.filter(
+            Q(lines=inputs.line) | Q(lines__isnull=True),
+            expected_extra__gt=0,
+            starts_at__lt=timezone.make_aware(last, tz),
+            ends_at__gt=timezone.make_aware(first, tz),
+        )
+        .distinct()
+        .order_by("starts_at")
+    )
+    step = timedelta(minutes=inputs.interval_minutes)
+    per_day = result.calls.shape[1]
+    peaks: list[fc.AnnouncedPeak] = []
+    for announcement in found:
+        start = timezone.localtime(announcement.starts_at, tz).replace(tzinfo=None)
+        end = timezone.localtime(announcement.ends_at, tz).replace(tzinfo=None)
+        extra = float(announcement.expected_extra or 0)
+        for d in range(inputs.days):
+            day = first + timedelta(days=d)
+            lo, hi = max(start, day), min(end, day + timedelta(days=1))
+            if lo >= hi:
+                continue
+            inside = [
+                float(result.calls[d, j])
+                for j in range(per_day)
+                if lo <= day + j * step < hi
+            ]
+            base = sum(inside)
+            if base <= 0:
+                notes.append(
+                    _(
+                        "Announced peak “%(title)s” on %(day)s falls in hours "
+                        "without forecast calls; it is not added."
+                    )
+                    % {"title": announcement.title, "day": day.date().isoformat()}
+                )
+                continue
+            peaks.append(fc.AnnouncedPeak(lo, hi, 1.0 + extra / base))
+        notes.append(
+            _("Announced peak “%(title)s”: %(extra)s extra calls a day added.")
+            % {"title": announcement.title, "extra": announcement.expected_extra}
+        )
+    return fc.apply_peaks(result, peaks) if peaks else result
+
+
 def compute_staffing_plan(inputs: PlanInputs) -> StaffingPlan:
     """Forecast the period, staff every interval with Erlang A, sum up to FTE.
 
@@ -460,6 +520,7 @@ def compute_staffing_plan(inputs: PlanInputs) -> StaffingPlan:
             _("The forecast cannot be made: %(reason)s") % {"reason": exc}
         ) from None
     notes: list[str] = []
+    result = _with_announced_peaks(result, inputs, notes)
     calls = result.calls.reshape(-1) * (inputs.volume_percent / 100.0)
     if inputs.aht_seconds is not None:
         aht: npt.NDArray[np.float64] = np.full(

@@ -362,3 +362,36 @@ def test_forecast_against_actual_when_the_period_is_in_the_history(
     # Monday to Saturday came; Sunday 22 March is past the history.
     assert sum(y for y in traces["Actual calls"]["y"] if y) == 6 * 108
     assert traces["Actual calls"]["y"][-1] is None
+
+
+def test_announced_peak_of_the_line_is_added_to_the_forecast(
+    planner: User, line: PublicLine, history: CallHistory
+) -> None:
+    from infoline.knowledge.models import PeakAnnouncement
+
+    tz = timezone.get_current_timezone()
+
+    def at(hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime(2026, 3, 24, hour), tz)
+
+    mine = PeakAnnouncement.objects.create(
+        title="Tax cards",
+        starts_at=at(9),
+        ends_at=at(12),
+        expected_extra=30,
+        created_by=planner,
+    )
+    mine.lines.add(line)
+    other = PeakAnnouncement.objects.create(
+        title="Vacancy fair",
+        starts_at=at(9),
+        ends_at=at(12),
+        expected_extra=500,
+        created_by=planner,
+    )
+    other.lines.add(PublicLine.objects.create(name="Vacancies", number="1884"))
+    response = verified_client(planner).get(PLAN_URL, _params(line, history))
+    html = response.content.decode()
+    assert _figure(html, "calls") == "678"  # 648 + 30
+    assert "Announced peak “Tax cards”: 30 extra calls a day added." in html
+    assert "Vacancy fair" not in html
