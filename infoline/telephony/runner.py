@@ -45,7 +45,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from infoline.routing import (
     AdapterEventError,
@@ -689,11 +690,25 @@ class Runner:
             self._held.append(message)
 
     def _desk_error(self, event: Event, message: str) -> None:
+        """Tell the person why the phone refused their request, in their language.
+
+        The engine's own message (English, for the log) is kept as ``detail``.
+        """
         if not event.event_id.startswith("desk:"):
             return
         agent_id = getattr(event, "agent_id", None)
-        if agent_id is not None:
-            self._send_agent(agent_id, {"op": "refused", "message": message})
+        user_id = None if agent_id is None else user_id_of(agent_id)
+        if agent_id is None or user_id is None:
+            return
+        from infoline.accounts.models import User
+
+        user = User.objects.filter(pk=user_id).first()
+        language = (user.language if user else "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            text = _refusal(event)
+        self._send_agent(
+            agent_id, {"op": "refused", "message": text, "detail": message}
+        )
 
     def take_desk_requests(self) -> bool:
         """Turn waiting desk requests into logged events, oldest first."""
@@ -876,6 +891,21 @@ class Runner:
         """Return and forget the messages to publish, oldest first."""
         out, self.outbox = self.outbox, []
         return out
+
+
+def _refusal(event: Event) -> str:
+    """Return the translated reason a desk request was refused."""
+    if isinstance(event, CallAnswered | ConsultAnswered):
+        return gettext("The call is no longer waiting for you.")
+    if isinstance(event, CallHeld | CallRetrieved | CallEnded | RingTimedOut):
+        return gettext("You have no call to do that with.")
+    if isinstance(event, AgentLoggedIn):
+        return gettext("You have already started work.")
+    if isinstance(event, AgentLoggedOut):
+        return gettext("Finish the call before you end work.")
+    if isinstance(event, WrapUpEnded):
+        return gettext("You are not in after-call work.")
+    return gettext("Not possible in your present state.")
 
 
 def _percent(part: int, whole: int) -> float | None:

@@ -106,8 +106,23 @@ def test_a_refused_request_comes_back_to_the_desk(agent_a: User) -> None:
     request_call_action(agent_a, "answer")
     runner.take_desk_requests()
     refused = [e for e in _events(runner, agent_a) if e["op"] == "refused"]
-    assert refused == [{"op": "refused", "message": "unknown call ''"}]
-    assert runner.rejected == 1
+    assert refused == [
+        {
+            "op": "refused",
+            "message": "The call is no longer waiting for you.",
+            "detail": "unknown call ''",
+        }
+    ]
+    set_agent_state(agent_a, "logged_in")  # twice
+    set_agent_state(agent_a, "wrap_up_done")
+    request_call_action(agent_a, "hold")
+    runner.take_desk_requests()
+    assert [e["message"] for e in _events(runner, agent_a) if e["op"] == "refused"] == [
+        "You have already started work.",
+        "You are not in after-call work.",
+        "You have no call to do that with.",
+    ]
+    assert runner.rejected == 4
 
 
 def test_bad_desk_input_is_refused_and_nothing_is_asked(
