@@ -621,6 +621,11 @@ def _rostered(team: Team) -> list[User]:
     )
 
 
+def _roster_name(user: User) -> str:
+    """Return the solver's name of an employee: readable in its messages, unique."""
+    return f"{user.get_full_name() or user.username} (#{user.pk})"
+
+
 def _employee(
     user: User, weeks_minutes: tuple[int, int], line: PublicLine
 ) -> sched.Employee:
@@ -633,7 +638,7 @@ def _employee(
         if own and line.number not in own:
             skills = frozenset()
     return sched.Employee(
-        name=str(user.pk),
+        name=_roster_name(user),
         skills=skills,
         min_minutes_per_week=low,
         max_minutes_per_week=high,
@@ -758,7 +763,7 @@ def run_schedule_job(
         return None
     schedule = access_schedule(schedule_id)
     people = _rostered(schedule.team)
-    by_id = {str(u.pk): u for u in people}
+    by_id = {_roster_name(u): u for u in people}
     reporter = _Reporter(schedule.pk)
     try:
         problem = _problem(schedule, people)

@@ -503,3 +503,28 @@ def test_lists_keep_their_query_counts(
     with django_assert_max_num_queries(14):
         url = reverse("workforce:schedule", args=[solved.pk])
         assert planning.get(url).status_code == 200
+
+
+def test_impossible_contract_is_named_and_no_shift_is_stored(
+    planner: User,
+    line: PublicLine,
+    history: CallHistory,
+    team_a: Team,
+    agent_a: User,
+) -> None:
+    # 60 hours a week cannot be worked in eight-hour shifts on six days.
+    WorkContract.objects.create(
+        user=agent_a, min_hours_per_week=60, max_hours_per_week=60
+    )
+    response = _create(planner, line, history, team_a)
+    assert response.status_code == 302
+    schedule = Schedule.objects.get()
+    assert schedule.solve_status == Schedule.SolveStatus.INFEASIBLE
+    assert not schedule.shifts.exists()
+    page = verified_client(planner).get(response["Location"]).content.decode()
+    assert "No schedule satisfies the rules" in page
+    assert schedule.messages == [
+        f"employee Agent_A Tester (#{agent_a.pk}): contract minimum 60 h/week "
+        "exceeds the 48 h that the shift templates and leave allow in week 1"
+    ]
+    assert schedule.messages[0] in page
