@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Desk"), "journal:desk", "desk.use"),
     (_("Journal"), "journal:list", "desk.use"),
     (_("Team"), "journal:team", "desk.team"),
+    (_("Wall-board"), "realtime:wallboard", "wallboard.view"),
     (_("Directory"), "accounts:directory", "directory.view"),
     (_("My schedule"), "workforce:my-schedule", "workforce.own_schedule"),
     (_("Staffing"), "workforce:plan", "workforce.plan"),

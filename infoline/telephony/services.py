@@ -8,6 +8,7 @@ already ended) comes back to the desk as a ``refused`` push.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -168,6 +169,10 @@ def build_simulated_runner(
         PublicLine.objects.order_by("number").values_list("number", flat=True)
     )
     config = default_config(lines)
+    # Flows administrators saved (T2) replace the standard flow of their line.
+    from infoline.telephony.flow_services import stored_flows
+
+    config = dataclasses.replace(config, flows={**config.flows, **stored_flows(lines)})
     traffic = TrafficGenerator(
         load_profile(),
         params.seed,

@@ -166,3 +166,18 @@ def test_flow_list_names_saved_and_standard_flows(
     text = body.decode()
     assert "The standard flow" in text
     assert "Saved " in text
+
+
+def test_t2_the_runner_plays_the_saved_flow(
+    line: PublicLine, administrator: User
+) -> None:
+    from infoline.telephony.services import SimulationParams, build_simulated_runner
+
+    data = flow_to_data(_standard())
+    data["nodes"]["menu"]["options"]["4"] = "employers"
+    verified_client(administrator).post(
+        reverse("telephony:flow-edit", args=[line.pk]), _post_data(data)
+    )
+    runner = build_simulated_runner(SimulationParams(origin=1_700_000_000.0), speed=0)
+    assert runner.config.flows[NUMBER] == flow_of(line)[0]
+    assert runner.config.flows[NUMBER].nodes["menu"].options["4"] == "employers"  # type: ignore[union-attr]
