@@ -38,6 +38,14 @@ class CallbackStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class CallbackOrigin(models.TextChoices):
+    """Who promised the callback (C1, T6, T8)."""
+
+    AGREED = "agreed", _("Agreed by an agent")
+    QUEUE = "queue", _("Asked for in the queue")
+    DROPPED = "dropped", _("Dropped call")
+
+
 class CallbackOutcome(models.TextChoices):
     REACHED = "reached", _("Reached, answered")
     REACHED_PARTIAL = "reached_partial", _("Reached, answer follows")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from infoline.journal.choices import (
+    CallbackOrigin,
     CallbackOutcome,
     CallbackStatus,
     Channel,
@@ -294,9 +295,31 @@ class Callback(models.Model):
 
     AUDIT_REDACTED_FIELDS = ("phone", "note")
 
+    # A callback promised by an agent belongs to their contact; one the line
+    # promised itself (a caller in the queue accepted the offer, T8; a dropped
+    # call, T6) has none until an agent makes it.
     contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="callbacks"
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="callbacks",
     )
+    line = models.ForeignKey(
+        "accounts.PublicLine",
+        verbose_name=_("line"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callbacks",
+    )
+    origin = models.CharField(
+        _("origin"),
+        max_length=12,
+        choices=CallbackOrigin.choices,
+        default=CallbackOrigin.AGREED,
+    )
+    call_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     phone = models.CharField(_("number to call"), max_length=20)
     channel = models.CharField(
         _("channel"), max_length=12, choices=Channel.choices, default=Channel.PHONE

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from infoline.accounts.choices import Role
 from infoline.accounts.models import User
+from infoline.accounts.permissions import has_action
 from infoline.journal import transitions as t
 from infoline.journal.choices import CallbackOutcome, CallbackStatus
 from infoline.journal.models import (
@@ -44,6 +45,7 @@ __all__ = [
     "remind_callback",
     "save_journal",
     "schedule_callback",
+    "schedule_line_callback",
     "search_topics",
     "state_of",
     "take_message",
@@ -344,6 +346,9 @@ def due_callbacks(user: User, now: datetime.datetime | None = None) -> list[Call
     mine = Q(responsible=user)
     if user.team_id is not None:
         mine |= Q(responsible__isnull=True, team_id=user.team_id)
+    if has_action(user, "desk.use"):
+        # The line's own callbacks (T6, T8) are for whoever takes them first.
+        mine |= Q(responsible__isnull=True, team__isnull=True, contact__isnull=True)
     return list(
         Callback.objects.filter(
             mine, status=CallbackStatus.SCHEDULED, window_start__lte=now + REMIND_BEFORE
@@ -368,8 +373,49 @@ def record_callback_attempt(user: User, callback: Callback, outcome: str) -> Cal
         callback.kept_at = timezone.now()
     elif callback.attempts >= callback.max_attempts:
         callback.status = CallbackStatus.FAILED
-    callback.save(update_fields=["attempts", "outcome", "status", "kept_at"])
-    _note(callback.contact, user, "callback_attempt", outcome)
+    if callback.responsible_id is None:
+        callback.responsible = user  # whoever calls takes it on
+    callback.save(
+        update_fields=["attempts", "outcome", "status", "kept_at", "responsible"]
+    )
+    if callback.contact is not None:
+        _note(callback.contact, user, "callback_attempt", outcome)
+    return callback
+
+
+def schedule_line_callback(
+    *,
+    phone: str,
+    line_number: str,
+    origin: str,
+    call_id: str,
+    at: datetime.datetime | None = None,
+    window: datetime.timedelta = datetime.timedelta(hours=2),
+) -> Callback | None:
+    """A callback the line promised itself: a caller in the queue asked for one (T8),
+    or a known number's call dropped (T6). Idempotent per call; an anonymous
+    number gets none (there is nobody to call back)."""
+    from infoline.accounts.models import PublicLine
+    from infoline.accounts.validators import normalize_phone
+
+    try:
+        number = normalize_phone(phone) if phone else ""
+    except ValidationError:
+        number = ""
+    if not number:
+        return None
+    start = at or timezone.now()
+    callback, _created = Callback.objects.get_or_create(
+        call_id=call_id,
+        defaults={
+            "phone": number,
+            "line": PublicLine.objects.filter(number=line_number).first(),
+            "origin": origin,
+            "window_start": start,
+            "window_end": start + window,
+            "max_attempts": 3,
+        },
+    )
     return callback
 
 

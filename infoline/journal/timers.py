@@ -287,21 +287,24 @@ def _process_callback(worker: str, pk: int, now: datetime.datetime) -> bool:
     )
     fields = ["claimed_at", "claimed_by"]
     if due:
-        contact = callback.contact
+        contact = callback.contact  # None for the line's own callbacks (T6, T8)
         recipients = leads_for(
             user_id=callback.responsible_id,
             team_id=callback.team_id,
-            department_id=contact.department_id,
+            department_id=contact.department_id if contact else None,
         )
-        _notify(recipients, CALLBACK_OVERDUE, contact_id=contact.pk)
-        ContactHistory.objects.create(
-            contact=contact,
-            actor=None,
-            act=CALLBACK_OVERDUE,
-            old_status=contact.status,
-            new_status=contact.status,
-            reason=f"callback #{callback.pk}",
+        _notify(
+            recipients, CALLBACK_OVERDUE, contact_id=contact.pk if contact else None
         )
+        if contact is not None:
+            ContactHistory.objects.create(
+                contact=contact,
+                actor=None,
+                act=CALLBACK_OVERDUE,
+                old_status=contact.status,
+                new_status=contact.status,
+                reason=f"callback #{callback.pk}",
+            )
         callback.escalated_at = now
         fields.append("escalated_at")
     callback.claimed_at = None

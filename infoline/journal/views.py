@@ -529,6 +529,7 @@ def _my_callback(user: User, callback_id: int) -> Callback:
     mine = Q(responsible=user)
     if user.team_id is not None:
         mine |= Q(responsible__isnull=True, team_id=user.team_id)
+    mine |= Q(responsible__isnull=True, team__isnull=True, contact__isnull=True)
     callback = Callback.objects.filter(mine, pk=callback_id).first()
     if callback is None:
         raise Http404

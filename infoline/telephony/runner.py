@@ -530,6 +530,9 @@ class Runner:
             if isinstance(cmd, OpenContact):
                 self._after_commit.append(functools.partial(self._open_contact, cmd))
             elif isinstance(cmd, CreateCallback):
+                self._after_commit.append(
+                    functools.partial(self._journal_callback, cmd, at)
+                )
                 self._pending.append(
                     QueueCallback(
                         call_id=cmd.call_id,
@@ -583,6 +586,26 @@ class Runner:
                 start=cmd.start,
                 end=cmd.end,
             )
+        )
+
+    def _journal_callback(self, cmd: CreateCallback, at: float) -> None:
+        """Put the line's callback on the agents' work lists (C1, T6, T8).
+
+        Idempotent per call, so re-executing commands after a crash adds none.
+        """
+        import datetime
+
+        from infoline.journal.choices import CallbackOrigin
+        from infoline.journal.services import schedule_line_callback
+
+        schedule_line_callback(
+            phone=cmd.number,
+            line_number=cmd.line,
+            origin=CallbackOrigin.DROPPED
+            if cmd.reason == "abandoned"
+            else CallbackOrigin.QUEUE,
+            call_id=cmd.call_id,
+            at=datetime.datetime.fromtimestamp(at, tz=datetime.UTC),
         )
 
     def _open_contact(self, cmd: OpenContact) -> None:

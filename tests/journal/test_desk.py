@@ -640,3 +640,35 @@ def test_j9_route_without_a_rule_is_refused(agent: Client, agent_a: User) -> Non
     assert "No statutory deadline is set" in response.content.decode()
     contact.refresh_from_db()
     assert contact.status == ContactStatus.IN_WORK
+
+
+def test_t8_the_lines_callback_reaches_the_work_list_and_whoever_calls_takes_it(
+    agent_a: User, agent_a2: User
+) -> None:
+    from infoline.journal.services import schedule_line_callback
+
+    assert (
+        schedule_line_callback(
+            phone="", line_number="+37052000000", origin="dropped", call_id="anon"
+        )
+        is None
+    )  # an anonymous caller gets no callback (T6)
+    first = schedule_line_callback(
+        phone="+37060000077", line_number="+37052000000", origin="queue", call_id="q-1"
+    )
+    again = schedule_line_callback(
+        phone="+37060000077", line_number="+37052000000", origin="queue", call_id="q-1"
+    )
+    assert first is not None and again is not None and first.pk == again.pk
+    assert Callback.objects.count() == 1
+    for user in (agent_a, agent_a2):
+        work = verified_client(user).get(reverse("journal:worklist")).content.decode()
+        assert "+370 600 00077" in work or "+37060000077" in work
+    verified_client(agent_a).post(
+        reverse("journal:callback-attempt", args=[first.pk]), {"outcome": "no_answer"}
+    )
+    first.refresh_from_db()
+    assert (first.responsible_id, first.attempts) == (agent_a.pk, 1)
+    # Taken: it now belongs to agent A alone.
+    work = verified_client(agent_a2).get(reverse("journal:worklist")).content.decode()
+    assert "00077" not in work
