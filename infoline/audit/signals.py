@@ -29,9 +29,23 @@ AUDITED_APPS = {
     "journal",
     "notify",
     "knowledge",
+    "telephony",
+    "workforce",
 }
-# Models that are themselves logs (an audit row per row would only double them).
-UNAUDITED_MODELS = {"clients.accesslog", "knowledge.searchentry"}
+# Models that are themselves logs (an audit row per row would only double them),
+# or the runner's and solver's own records, written by machines at high rates.
+UNAUDITED_MODELS = {
+    "clients.accesslog",
+    "knowledge.searchentry",
+    "telephony.routingevent",
+    "telephony.runnercheckpoint",
+    "telephony.deskrequest",
+    "telephony.callrecord",
+    "telephony.agentstateinterval",
+    "telephony.queuecallback",
+    "telephony.livestate",
+    "workforce.callhistory",
+}
 # Fields whose values never enter the trail (only the fact that they changed).
 SECRET_FIELDS = {"password", "key", "token_hash", "secret", "token"}
 IGNORED_FIELDS = {
@@ -42,6 +56,9 @@ IGNORED_FIELDS = {
     "throttling_failure_count",
     "last_t",
     "drift",
+    # Progress of long jobs (a schedule being solved), rewritten every second.
+    "progress",
+    "stop_requested",
 }
 CHANGED = "(changed)"
 

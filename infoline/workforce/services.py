@@ -773,6 +773,7 @@ def run_schedule_job(
             num_workers=workers,
             progress=reporter.progress,
             should_stop=reporter.should_stop,
+            clock=time.monotonic,  # the limit is wall time, not solver CPU time
         )
     except sched.ScheduleInfeasible as exc:
         schedule.solve_status = Schedule.SolveStatus.INFEASIBLE
