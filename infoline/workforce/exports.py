@@ -82,7 +82,7 @@ def _summary(plan: StaffingPlan) -> list[tuple[str, Any]]:
         (_("Days"), i.days),
         (_("Interval (minutes)"), i.interval_minutes),
         (_("Forecast calls"), round(plan.total_calls, 1)),
-        (_("Volume (% of forecast)"), i.volume_percent),
+        (_("Volume (percent of forecast)"), i.volume_percent),
         (_("Service level target (%)"), round(i.target_level * 100, 2)),
         (_("answered within (s)"), i.target_seconds),
         (

@@ -70,7 +70,7 @@ class PlanForm(forms.Form):
     interval = forms.TypedChoiceField(
         label=_("Interval"), choices=INTERVALS, coerce=int, initial=60
     )
-    volume_percent = _percent(_("Volume (% of forecast)"), 100)
+    volume_percent = _percent(_("Volume (percent of forecast)"), 100)
     aht_seconds = forms.FloatField(
         label=_("Handling time (s)"),
         required=False,
