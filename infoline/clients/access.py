@@ -12,7 +12,9 @@ from infoline.journal.models import Contact
 def access_contact(user: User, contact_id: int) -> Contact:
     """Return the user's own contact, or 404 without saying whether it exists."""
     contact = (
-        Contact.objects.filter(pk=contact_id).select_related("person", "line").first()
+        Contact.objects.filter(pk=contact_id)
+        .select_related("person", "line", "employer")
+        .first()
     )
     if contact is None:
         raise Http404

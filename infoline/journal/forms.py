@@ -47,6 +47,9 @@ class JournalForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    employer = forms.CharField(
+        label=_("Employer's registry code"), required=False, max_length=40
+    )
 
 
 class CallbackForm(forms.Form):

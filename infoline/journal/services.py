@@ -593,8 +593,13 @@ def save_journal(
     topic_id: int | None,
     summary: str,
     notes: str,
+    employer_code: str | None = None,
 ) -> Contact:
-    """Record what the contact was about (J1, J2); refused with a specific message, nothing saved."""
+    """Record what the contact was about (J1, J2); refused with a specific message, nothing saved.
+
+    ``employer_code`` names the employer the contact is about by its registry
+    code ("" for none, ``None`` to leave it as it is).
+    """
     from infoline.journal.choices import ContactType
 
     if not contact.is_open:
@@ -616,12 +621,28 @@ def save_journal(
         raise ValidationError(
             gettext("The short content is too long (at most 500 characters).")
         )
+    employer_id = contact.employer_id
+    if employer_code is not None:
+        from infoline.clients.models import Employer
+
+        code = "".join(employer_code.split())
+        employer_id = None
+        if code:
+            employer_id = (
+                Employer.objects.filter(code=code).values_list("pk", flat=True).first()
+            )
+            if employer_id is None:
+                raise ValidationError(
+                    gettext("No employer in the registry has the code %(code)s.")
+                    % {"code": code}
+                )
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact.type = contact_type
     contact.topic = topic
     contact.summary = summary
     contact.notes = notes.strip()
-    contact.save(update_fields=["type", "topic", "summary", "notes"])
+    contact.employer_id = employer_id
+    contact.save(update_fields=["type", "topic", "summary", "notes", "employer"])
     _note(contact, user, "journal", f"topic #{topic.pk}" if topic else "")
     return contact
 

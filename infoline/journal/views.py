@@ -110,6 +110,7 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
             "topic": contact.topic_id,
             "summary": contact.summary,
             "notes": contact.notes,
+            "employer": contact.employer.code if contact.employer else "",
         }
     )
     history_count, history = (0, None)
@@ -214,6 +215,7 @@ def save_journal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 topic_id=form.cleaned_data["topic"],
                 summary=form.cleaned_data["summary"] or "",
                 notes=form.cleaned_data["notes"] or "",
+                employer_code=form.cleaned_data["employer"] or "",
             )
         except ValidationError as exc:
             error = _errors(exc)
@@ -239,6 +241,7 @@ def save_journal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     "topic": contact.topic_id,
                     "summary": contact.summary,
                     "notes": contact.notes,
+                    "employer": contact.employer.code if contact.employer else "",
                 }
             ),
             "contact_types": ContactType.choices,

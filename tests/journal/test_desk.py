@@ -672,3 +672,28 @@ def test_t8_the_lines_callback_reaches_the_work_list_and_whoever_calls_takes_it(
     # Taken: it now belongs to agent A alone.
     work = verified_client(agent_a2).get(reverse("journal:worklist")).content.decode()
     assert "00077" not in work
+
+
+def test_j1_the_contact_names_the_employer_by_registry_code(
+    agent: Client, agent_a: User
+) -> None:
+    from infoline.clients.models import Employer
+
+    employer = Employer.objects.create(
+        name="UAB Pavyzdys", code_scheme="LT:imones_kodas", code="304567890"
+    )
+    contact = _contact(agent_a)
+    url = reverse("journal:save", args=[contact.pk])
+    refused = agent.post(
+        url, {"summary": "s", "employer": "111"}, headers={"HX-Request": "true"}
+    )
+    assert refused.status_code == 422
+    assert "No employer in the registry has the code 111." in refused.content.decode()
+    contact.refresh_from_db()
+    assert (contact.employer_id, contact.summary) == (None, "")
+    saved = agent.post(
+        url, {"summary": "s", "employer": "304 567 890"}, headers={"HX-Request": "true"}
+    )
+    assert "UAB Pavyzdys" in saved.content.decode()
+    contact.refresh_from_db()
+    assert contact.employer_id == employer.pk
