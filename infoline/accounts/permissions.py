@@ -101,12 +101,20 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         LEADS,
     ),
     "telephony.softphone": (
-        "Take calls: start and end work, ready / not ready, answer and end calls",
+        "Take calls: start and end work, ready / not ready, answer, hold, transfer and end calls",
         frozenset({Role.AGENT, Role.SPECIALIST, Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
     "wallboard.view": (
         "See the live wall-board: waiting calls, agents by state, service level",
         frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "wallboard.agent_state": (
+        "Change an agent's phone state from the wall-board (logged with who did it)",
+        frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
+    ),
+    "wallboard.emergency": (
+        "Switch a line's emergency mode: close it with an announcement or overflow it",
+        frozenset({Role.SUPERVISOR}),
     ),
     "ivr.edit": (
         "Edit the IVR flows of the public numbers",

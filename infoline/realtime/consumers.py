@@ -3,7 +3,10 @@
 ``/ws/agent/``: one agent's desk (the softphone). Sends the initial state,
 forwards the runner's pushes, and takes the agent's own requests
 (``{"op": "state", "state": "ready"}``, ``{"op": "call", "action":
-"answer"}``) to ``infoline.telephony.services``.
+"answer"}``, ``{"op": "transfer", "kind": "agent", "target": "12",
+"consult": true}``) to ``infoline.telephony.services``. ``{"op": "find",
+"q": "..."}`` answers with ``{"op": "colleagues", "q", "results"}``:
+colleagues by name or extension with their presence (T7, T10).
 
 ``/ws/wallboard/``: the wall-board, for those allowed to see it.
 
@@ -21,7 +24,12 @@ from django.core.exceptions import ValidationError
 
 from infoline.accounts.permissions import has_action
 from infoline.telephony.runner import WALLBOARD_GROUP, agent_group
-from infoline.telephony.services import request_call_action, set_agent_state
+from infoline.telephony.services import (
+    find_colleagues,
+    request_call_action,
+    request_transfer,
+    set_agent_state,
+)
 
 from .state import initial_agent_state, initial_board
 
@@ -74,13 +82,15 @@ class AgentConsumer(_Guarded):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """Pass the agent's request to the services; errors come back."""
         try:
-            await database_sync_to_async(self._request)(content)
+            reply = await database_sync_to_async(self._request)(content)
+            if reply is not None:
+                await self.send_json({"type": "agent", **reply})
         except ValidationError as exc:
             await self.send_json(
                 {"type": "agent", "op": "error", "message": " ".join(exc.messages)}
             )
 
-    def _request(self, content: Any) -> None:
+    def _request(self, content: Any) -> dict[str, Any] | None:
         from django.utils.translation import gettext as _
 
         if not isinstance(content, dict):
@@ -96,8 +106,24 @@ class AgentConsumer(_Guarded):
                 str(content.get("action", "")),
                 str(content.get("call_id", "")),
             )
+        elif op == "transfer":
+            request_transfer(
+                self.user,
+                str(content.get("kind", "")),
+                str(content.get("target", "")),
+                consult=content.get("consult") is True,
+                call_id=str(content.get("call_id", "")),
+            )
+        elif op == "find":
+            query = str(content.get("q", ""))[:100]
+            return {
+                "op": "colleagues",
+                "q": query,
+                "results": find_colleagues(self.user, query),
+            }
         else:
             raise ValidationError(_("Unknown request."))
+        return None
 
     async def agent_event(self, message: dict[str, Any]) -> None:
         """Forward a push of the runner to the desk."""

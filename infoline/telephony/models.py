@@ -81,10 +81,23 @@ class DeskOp(models.TextChoices):
     HOLD = "hold", _("Hold")
     RETRIEVE = "retrieve", _("Retrieve")
     WRAP_UP_DONE = "wrap_up_done", _("Finish after-call work")
+    TRANSFER = "transfer", _("Transfer")
+    CONSULT = "consult", _("Consult a colleague")
+    COMPLETE_TRANSFER = "complete_transfer", _("Join the caller with the colleague")
+    CANCEL_CONSULT = "cancel_consult", _("Back to the caller")
+    EMERGENCY = "emergency", _("Emergency switch")
 
 
 class DeskRequest(models.Model):
-    """A request from an agent's desk, waiting for the runner to take it."""
+    """A request from an agent's desk, waiting for the runner to take it.
+
+    ``agent`` is whose phone the request is about; ``actor`` is who asked
+    when that was someone else (a team lead changing an agent's state from
+    the wall-board, a supervisor switching a line's emergency mode), kept
+    as the record of who did it. ``params`` hold the request's target:
+    ``{"to_agent" | "to_queue" | "to_extension": ...}`` for a transfer,
+    ``{"line", "mode", "announcement", "to_queue"}`` for an emergency switch.
+    """
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -92,6 +105,14 @@ class DeskRequest(models.Model):
     op = models.CharField(max_length=20, choices=DeskOp.choices)
     reason = models.CharField(max_length=100, blank=True)
     call_id = models.CharField(max_length=100, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     taken_at = models.DateTimeField(null=True, blank=True)
 

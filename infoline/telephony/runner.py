@@ -62,7 +62,10 @@ from infoline.routing import (
     CancelTimer,
     Command,
     ConsultAnswered,
+    ConsultCancelled,
     CreateCallback,
+    EmergencyMode,
+    EmergencySwitched,
     EndedBy,
     Engine,
     Event,
@@ -76,6 +79,8 @@ from infoline.routing import (
     StartTimer,
     StopRinging,
     TimerFired,
+    TransferCompleted,
+    TransferRequested,
     WrapUpEnded,
     always_open,
 )
@@ -205,6 +210,8 @@ class Runner:
             {},
         )
         self._replaying = False
+        # Lines in an emergency mode (S1): line -> mode, announcement, queue.
+        self.emergency: dict[str, dict[str, Any]] = {}
         self._pending: list[Any] = []
         self.flush_every_s = flush_every_s
         self._next_flush = 0.0
@@ -248,6 +255,7 @@ class Runner:
                 commands = self.engine.handle(event, at)
             except AdapterEventError:
                 continue
+            self._note(event)
             self._carry_out(commands, at, seq, live=seq > self._executed_seq)
             count += 1
         self._replaying = False
@@ -449,6 +457,7 @@ class Runner:
             self._desk_error(event, str(exc))
             return []
         self.applied += 1
+        self._note(event)
         self._carry_out(
             commands, at, seq, live=True, agent=getattr(event, "agent_id", None)
         )
@@ -458,6 +467,18 @@ class Runner:
         elif self._batch_n >= self.batch_max:
             self.commit()
         return commands
+
+    def _note(self, event: Event) -> None:
+        """Keep what the wall-board shows of an accepted supervisor event."""
+        if isinstance(event, EmergencySwitched):
+            if event.mode is EmergencyMode.OFF:
+                self.emergency.pop(event.line, None)
+            else:
+                self.emergency[event.line] = {
+                    "mode": event.mode.value,
+                    "announcement": event.announcement,
+                    "to_queue": event.to_queue,
+                }
 
     def _checkpoint(self) -> None:
         """Write the buffered result rows, then move the checkpoint past them.
@@ -525,6 +546,11 @@ class Runner:
                 self._offer(cmd)
             elif isinstance(cmd, StopRinging | Bridge | RecordAgentState):
                 touched[cmd.agent_id] = None
+                if isinstance(cmd, Bridge) and cmd.consult:
+                    # The consulting agent sees that the colleague picked up.
+                    handler = (self.engine.call_details(cmd.call_id) or {}).get("agent")
+                    if handler is not None:
+                        touched[handler] = None
             if not live:
                 continue
             if isinstance(cmd, OpenContact):
@@ -686,6 +712,8 @@ class Runner:
         desk = self._desk.setdefault(agent_id, {})
         if board["call"] is None and desk.get("call"):
             desk["call"] = None
+        if board["call"] is not None and desk.get("call"):
+            desk["call"] = self._call_phase(agent_id, board["call"], desk["call"])
         state = {
             "state": board["state"],
             "reason": board["reason"],
@@ -696,6 +724,34 @@ class Runner:
             key=f"agent:{user_id}", defaults={"data": state}
         )
         self._send_agent(agent_id, {"op": "state", **state})
+
+    def _call_phase(
+        self, agent_id: str, call_id: str, call: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Return the desk's call with where it stands: held, consulting...
+
+        ``consult`` is true for the colleague being consulted (T7);
+        ``colleague`` names the other agent of a consultation and
+        ``colleague_state`` says whether the consulted one has picked up.
+        """
+        details = self.engine.call_details(call_id)
+        if details is None:
+            return call
+        handler, consulted = details["agent"], details["consult_agent"]
+        call = {
+            **call,
+            "phase": details["state"],
+            "consult": consulted == agent_id,
+            "colleague": "",
+            "colleague_state": "",
+        }
+        if consulted is not None and handler == agent_id:
+            state = self.engine.agent_state(consulted)
+            call["colleague"] = self._name(consulted)
+            call["colleague_state"] = "" if state is None else state.value
+        elif consulted == agent_id and handler is not None:
+            call["colleague"] = self._name(handler)
+        return call
 
     def _desk_states(self) -> None:
         """After a restart: the state of every known person, for their desk."""
@@ -773,6 +829,15 @@ class Runner:
             return AgentStateChanged(eid, agent_id, False, request.reason or "break")
         if op == DeskOp.WRAP_UP_DONE:
             return WrapUpEnded(eid, agent_id)
+        params = request.params or {}
+        if op == DeskOp.EMERGENCY:
+            return EmergencySwitched(
+                eid,
+                str(params.get("line", "")),
+                EmergencyMode(params.get("mode", "off")),
+                str(params.get("announcement") or ""),
+                params.get("to_queue"),
+            )
         current = self.engine.agent_board().get(agent_id, {}).get("call")
         call_id = request.call_id or current or ""
         if op == DeskOp.ANSWER:
@@ -784,7 +849,26 @@ class Runner:
             return CallHeld(eid, call_id, agent_id)
         if op == DeskOp.RETRIEVE:
             return CallRetrieved(eid, call_id, agent_id)
+        if op in (DeskOp.TRANSFER, DeskOp.CONSULT):
+            return TransferRequested(
+                eid,
+                call_id,
+                agent_id,
+                to_agent=params.get("to_agent"),
+                to_queue=params.get("to_queue"),
+                to_extension=params.get("to_extension"),
+                consult=op == DeskOp.CONSULT,
+            )
+        if op == DeskOp.COMPLETE_TRANSFER:
+            return TransferCompleted(eid, call_id, agent_id)
+        if op == DeskOp.CANCEL_CONSULT:
+            return ConsultCancelled(eid, call_id, agent_id)
         assert op == DeskOp.HANG_UP, op  # DeskOp is exhaustive
+        details = self.engine.call_details(call_id) or {}
+        if details.get("consult_agent") == agent_id:
+            # The consulted colleague declines or leaves: the caller goes
+            # back to the consulting agent (who may take a message, T7).
+            return ConsultCancelled(eid, call_id, agent_id)
         if self.engine.agent_state(agent_id) is AgentState.RINGING:
             # Declining an offer is not ending the caller's call: the call
             # goes back to its place and the agent becomes not ready.
@@ -889,6 +973,7 @@ class Runner:
             },
             "agents": by_state,
             "people": people,
+            "emergency": dict(self.emergency),
         }
 
     def publish_board(self) -> None:
@@ -920,6 +1005,15 @@ def _refusal(event: Event) -> str:
     """Return the translated reason a desk request was refused."""
     if isinstance(event, CallAnswered | ConsultAnswered):
         return gettext("The call is no longer waiting for you.")
+    if isinstance(event, TransferRequested):
+        return gettext(
+            "The call cannot be transferred now: the colleague is not free, "
+            "or you have no call to transfer."
+        )
+    if isinstance(event, TransferCompleted):
+        return gettext("The colleague has not picked up yet.")
+    if isinstance(event, ConsultCancelled):
+        return gettext("You have no consultation to end.")
     if isinstance(event, CallHeld | CallRetrieved | CallEnded | RingTimedOut):
         return gettext("You have no call to do that with.")
     if isinstance(event, AgentLoggedIn):

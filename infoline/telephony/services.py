@@ -9,6 +9,7 @@ already ended) comes back to the desk as a ``refused`` push.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -35,11 +36,18 @@ from .traffic import TrafficGenerator, busy_hour_shift, load_profile
 __all__ = [
     "AGENT_STATES",
     "CALL_ACTIONS",
+    "EMERGENCY_MODES",
+    "LEAD_STATES",
     "SimulationParams",
     "build_simulated_runner",
+    "find_colleagues",
     "request_call_action",
+    "request_transfer",
     "set_agent_state",
+    "switch_emergency",
 ]
+
+log = logging.getLogger(__name__)
 
 # Agent states a person sets from the desk (the rest follow from calls).
 AGENT_STATES = {
@@ -54,8 +62,15 @@ CALL_ACTIONS = {
     "hang_up": DeskOp.HANG_UP,
     "hold": DeskOp.HOLD,
     "retrieve": DeskOp.RETRIEVE,
+    "complete_transfer": DeskOp.COMPLETE_TRANSFER,
+    "cancel_consult": DeskOp.CANCEL_CONSULT,
 }
 NOT_READY_REASONS = ("break", "lunch", "meeting", "training", "other work")
+# States a team lead may set for an agent from the wall-board (S1).
+LEAD_STATES = ("ready", "not_ready", "logged_out")
+EMERGENCY_MODES = ("off", "close", "overflow")
+TRANSFER_KINDS = ("agent", "queue", "extension")
+MAX_ANNOUNCEMENT = 200
 
 
 def _require_softphone(user: Any) -> None:
@@ -63,14 +78,29 @@ def _require_softphone(user: Any) -> None:
         raise ValidationError(_("Your role does not take calls."))
 
 
-def set_agent_state(user: Any, state: str, reason: str = "") -> DeskRequest:
+def set_agent_state(
+    user: Any, state: str, reason: str = "", actor: Any = None
+) -> DeskRequest:
     """Ask the runner to change the agent's state (T10).
 
     ``state``: one of ``AGENT_STATES``; not ready needs a reason from
     ``NOT_READY_REASONS``. Whether the move is legal now (ready while
     talking is not) is the engine's decision, answered by a push.
+
+    ``actor``: a team lead changing ``user``'s state from the wall-board
+    (S1); needs ``wallboard.agent_state`` and one of ``LEAD_STATES``. The
+    request keeps the actor, and the change is logged.
     """
-    _require_softphone(user)
+    if actor is not None and actor != user:
+        if not has_action(actor, "wallboard.agent_state"):
+            raise ValidationError(_("Your role does not change agents' states."))
+        if not has_action(user, "telephony.softphone"):
+            raise ValidationError(_("This person does not take calls."))
+        if state not in LEAD_STATES:
+            raise ValidationError(_("Unknown agent state."))
+    else:
+        actor = None
+        _require_softphone(user)
     op = AGENT_STATES.get(state)
     if op is None:
         raise ValidationError(_("Unknown agent state."))
@@ -80,12 +110,24 @@ def set_agent_state(user: Any, state: str, reason: str = "") -> DeskRequest:
             raise ValidationError(_("Choose why you are not ready."))
     else:
         reason = ""
-    return DeskRequest.objects.create(agent=user, op=op, reason=reason)
+    request = DeskRequest.objects.create(agent=user, op=op, reason=reason, actor=actor)
+    if actor is not None:
+        log.info(
+            "agent state: %s set %s of agent %s (%s), desk request %s",
+            actor.pk,
+            state,
+            user.pk,
+            reason or "-",
+            request.pk,
+        )
+    return request
 
 
 def request_call_action(user: Any, action: str, call_id: str = "") -> DeskRequest:
     """Ask the runner to answer, hang up, hold or retrieve the agent's call.
 
+    Also ``complete_transfer`` (join the caller with the consulted
+    colleague and leave, T7) and ``cancel_consult`` (back to the caller).
     With the ``simulated`` adapter these stand in for the phone's buttons;
     ``call_id`` empty means the call the agent has now.
     """
@@ -96,6 +138,159 @@ def request_call_action(user: Any, action: str, call_id: str = "") -> DeskReques
     if len(call_id) > 100:
         raise ValidationError(_("Unknown call."))
     return DeskRequest.objects.create(agent=user, op=op, call_id=call_id)
+
+
+def _queue_ids() -> tuple[str, ...]:
+    return tuple(default_config(()).queues)
+
+
+def request_transfer(
+    user: Any, kind: str, target: str, *, consult: bool = False, call_id: str = ""
+) -> DeskRequest:
+    """Ask the runner to transfer the agent's call (T7, T11).
+
+    ``kind`` "agent" (``target`` a colleague's user id; ``consult`` for a
+    warm transfer: the caller waits on hold while the agent briefs the
+    colleague, then ``complete_transfer`` joins them), "queue" (blind, to a
+    queue id) or "extension" (blind, to an extension of the directory,
+    outside the queues). Whether the colleague is free is the engine's
+    decision, answered by a push.
+    """
+    from infoline.accounts.models import Department, Employee, User
+
+    _require_softphone(user)
+    target = target.strip()
+    if kind not in TRANSFER_KINDS:
+        raise ValidationError(_("Choose whom to transfer the call to."))
+    if len(call_id) > 100:
+        raise ValidationError(_("Unknown call."))
+    if consult and kind != "agent":
+        raise ValidationError(_("Only a colleague can be consulted."))
+    params: dict[str, Any]
+    if kind == "agent":
+        colleague = (
+            User.objects.filter(pk=int(target), is_active=True).first()
+            if target.isdigit() and len(target) < 10
+            else None
+        )
+        if colleague is None or not has_action(colleague, "telephony.softphone"):
+            raise ValidationError(_("This colleague does not take calls."))
+        if colleague.pk == user.pk:
+            raise ValidationError(_("You cannot transfer a call to yourself."))
+        params = {"to_agent": str(colleague.pk)}
+    elif kind == "queue":
+        if target not in _queue_ids():
+            raise ValidationError(_("Unknown queue."))
+        params = {"to_queue": target}
+    else:
+        known = target.isdigit() and (
+            Employee.objects.filter(extension=target, active=True).exists()
+            or Department.objects.filter(extension=target).exists()
+        )
+        if not known:
+            raise ValidationError(_("No one in the directory has this extension."))
+        params = {"to_extension": target}
+    params["consult"] = consult
+    op = DeskOp.CONSULT if consult else DeskOp.TRANSFER
+    return DeskRequest.objects.create(agent=user, op=op, call_id=call_id, params=params)
+
+
+def find_colleagues(user: Any, query: str) -> list[dict[str, Any]]:
+    """Find colleagues to transfer to, by name or extension, with presence.
+
+    Presence (T10): "free" (ready on the phone), "talking" (on a call),
+    "away" (absent in the directory, logged out or not ready). Only people
+    with a staff account who take calls can be consulted (``agent_id``);
+    anyone with an extension can get a blind transfer.
+    """
+    from infoline.accounts.services import employees_with_presence, search_directory
+
+    from .models import LiveState
+
+    _require_softphone(user)
+    employees = [
+        e
+        for e in search_directory(query)
+        if e.user_id != user.pk and (e.extension or e.user_id)
+    ]
+    pairs = employees_with_presence(employees)
+    user_ids = [e.user_id for e in employees if e.user_id is not None]
+    states = {
+        row.key: row.data.get("state")
+        for row in LiveState.objects.filter(key__in=[f"agent:{u}" for u in user_ids])
+    }
+    result = []
+    for employee, availability in pairs:
+        takes_calls = employee.user is not None and has_action(
+            employee.user, "telephony.softphone"
+        )
+        state = states.get(f"agent:{employee.user_id}") if takes_calls else None
+        if availability.away:
+            presence = "away"
+        elif state == "ready":
+            presence = "free"
+        elif state in ("ringing", "talking", "on_hold", "after_call_work"):
+            presence = "talking"
+        else:
+            presence = "away"
+        result.append(
+            {
+                "name": str(employee),
+                "department": employee.department.name,
+                "extension": employee.extension or "",
+                "agent_id": str(employee.user_id) if takes_calls else "",
+                "presence": presence,
+            }
+        )
+    return result
+
+
+def switch_emergency(
+    user: Any, line: str, mode: str, announcement: str = "", to_queue: str = ""
+) -> DeskRequest:
+    """Ask the runner to switch a line's emergency mode (S1, T4).
+
+    ``mode`` "close" plays ``announcement`` to every waiting caller and new
+    caller of the line and hangs up; "overflow" sends them all to
+    ``to_queue``; "off" ends the emergency. Supervisors only.
+    """
+    from infoline.accounts.models import PublicLine
+
+    if not has_action(user, "wallboard.emergency"):
+        raise ValidationError(_("Your role does not switch emergency modes."))
+    if not PublicLine.objects.filter(number=line).exists():
+        raise ValidationError(_("Unknown line."))
+    if mode not in EMERGENCY_MODES:
+        raise ValidationError(_("Choose what the emergency switch does."))
+    announcement = announcement.strip()
+    if len(announcement) > MAX_ANNOUNCEMENT:
+        raise ValidationError(_("The announcement is too long."))
+    if mode == "close" and not announcement:
+        raise ValidationError(_("Closing a line needs an announcement."))
+    if mode == "overflow":
+        if to_queue not in _queue_ids():
+            raise ValidationError(_("Choose the queue that takes the line's callers."))
+    else:
+        to_queue = ""
+    request = DeskRequest.objects.create(
+        agent=user,
+        actor=user,
+        op=DeskOp.EMERGENCY,
+        params={
+            "line": line,
+            "mode": mode,
+            "announcement": announcement if mode != "off" else "",
+            "to_queue": to_queue or None,
+        },
+    )
+    log.warning(
+        "emergency: %s switched line %s to %s (desk request %s)",
+        user.pk,
+        line,
+        mode,
+        request.pk,
+    )
+    return request
 
 
 @dataclass(frozen=True)

@@ -32,21 +32,41 @@
     if (!on && ringer) { clearInterval(ringer); ringer = null; }
   }
 
+  function callMode(call) {
+    // "consulted": a colleague briefs me (T7); "consulting": I brief one, the caller waits; "own": my caller.
+    if (!call) return "";
+    if (call.consult) return "consulted";
+    return call.phase === "consulting" ? "consulting" : "own";
+  }
+
   function render() {
-    var state = view.state;
+    var state = view.state, mode = callMode(view.call);
     var badge = q("[data-sp-state]");
     badge.textContent = label(state) + (view.reason && state === "not_ready" ? " · " + reasonLabel(view.reason) : "");
     badge.className = "sp-state badge sp-" + state;
     root.querySelectorAll("[data-sp-when]").forEach(function (el) {
-      el.hidden = el.getAttribute("data-sp-when").split(" ").indexOf(state) < 0;
+      var modes = el.getAttribute("data-sp-mode");
+      el.hidden = el.getAttribute("data-sp-when").split(" ").indexOf(state) < 0 ||
+        (modes !== null && modes.split(" ").indexOf(mode) < 0);
     });
+    var join = q("[data-sp-needs-colleague]");
+    join.disabled = !(view.call && view.call.colleague_state === "talking");
     var call = view.call, box = q("[data-sp-call]");
     box.hidden = !call;
     ring(!!call && state === "ringing");
     if (!call) return;
     box.classList.toggle("is-ringing", state === "ringing");
     var title = q("[data-sp-title]");
-    title.textContent = title.getAttribute(state === "ringing" ? (call.consult ? "data-consult" : "data-incoming") : "data-connected");
+    title.textContent = title.getAttribute(state === "ringing" ? (call.consult ? "data-consult" : "data-incoming") :
+      mode === "consulted" ? "data-briefing" : "data-connected");
+    var consult = q("[data-sp-consult]");
+    consult.hidden = !call.colleague;
+    if (call.colleague) {
+      consult.textContent = mode === "consulting"
+        ? consult.getAttribute("data-consulting") + ": " + call.colleague + " — " +
+          (root.getAttribute("data-colleague-" + call.colleague_state) || label(call.colleague_state))
+        : consult.getAttribute("data-consulted-by") + ": " + call.colleague;
+    }
     var number = q("[data-sp-number]");
     number.textContent = call.number || number.getAttribute("data-anonymous");
     q("[data-sp-line]").textContent = call.line_name || call.line || "";
@@ -67,12 +87,45 @@
       if (event.contact_url && root.hasAttribute("data-open-contact")) window.location.assign(event.contact_url);
     } else if (event.op === "ended" && view.call && view.call.call_id === event.call_id) {
       view.call = null;
+    } else if (event.op === "colleagues") {
+      showColleagues(event.results);
     } else if (event.op === "refused" || event.op === "error") {
       var error = q("[data-sp-error]");
       error.textContent = event.message; error.hidden = false;
       setTimeout(function () { error.hidden = true; }, 6000);
     }
     render();
+  }
+
+  function showColleagues(results) {
+    var list = q("[data-sp-colleagues]"), template = q("[data-sp-colleague]");
+    list.replaceChildren();
+    if (!results.length) {
+      var none = document.createElement("li");
+      none.className = "muted";
+      none.textContent = root.getAttribute("data-no-colleagues");
+      list.append(none);
+    }
+    results.forEach(function (c) {
+      var item = template.content.firstElementChild.cloneNode(true);
+      var presence = item.querySelector(".sp-presence");
+      presence.className = "sp-presence badge sp-presence-" + c.presence;
+      presence.textContent = root.getAttribute("data-presence-" + c.presence);
+      item.querySelector(".sp-name").textContent = c.name + " · " + c.department;
+      item.querySelector(".sp-ext").textContent = c.extension ? root.getAttribute("data-ext-label") + " " + c.extension : "";
+      var free = c.agent_id && c.presence === "free";
+      var consult = item.querySelector('[data-sp-transfer-op="consult"]');
+      var blind = item.querySelector('[data-sp-transfer-op="blind"]');
+      consult.hidden = !free;
+      blind.hidden = !free && !c.extension;
+      // A free colleague on the phone gets the call here; anyone else on their extension.
+      [consult, blind].forEach(function (b) {
+        b.setAttribute("data-kind", free ? "agent" : "extension");
+        b.setAttribute("data-target", free ? c.agent_id : c.extension);
+        b.setAttribute("aria-label", b.textContent + ": " + c.name);
+      });
+      list.append(item);
+    });
   }
 
   function send(message) {
@@ -86,7 +139,17 @@
       send({ op: "state", state: op, reason: op === "not_ready" ? q("[data-sp-reason]").value : "" });
     } else if (button.hasAttribute("data-sp-call-op")) {
       send({ op: "call", action: button.getAttribute("data-sp-call-op"), call_id: view.call ? view.call.call_id : "" });
+    } else if (button.hasAttribute("data-sp-transfer-op")) {
+      var how = button.getAttribute("data-sp-transfer-op");
+      var message = { op: "transfer", call_id: view.call ? view.call.call_id : "", consult: how === "consult" };
+      if (how === "queue") { message.kind = "queue"; message.target = q("[data-sp-queue]").value; }
+      else { message.kind = button.getAttribute("data-kind"); message.target = button.getAttribute("data-target"); }
+      send(message);
     }
+  });
+  q("[data-sp-find]").addEventListener("submit", function (event) {
+    event.preventDefault();
+    send({ op: "find", q: q("#sp-find").value });
   });
 
   function connect() {
