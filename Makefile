@@ -23,8 +23,13 @@ migrate: deps
 demo: deps messages migrate
 	@$(MANAGE) load_demo
 	@echo "Infoline demo at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	@echo "Simulated calls flow to robot agents; sign in as agent, open Phone and say Ready to take them; the wall-board is for teamlead and supervisor."
-	INFOLINE_DEMO_TRAFFIC=1 $(BIN)/uvicorn infoline.asgi:application --host $(HOST) --port $(PORT) --lifespan on
+	@echo "Simulated calls flow to robot agents; sign in as agent, open the Desk, Start work and say Ready to take them; the wall-board is for teamlead and supervisor."
+	@mkdir -p var
+	@# Background work beside the web process: tasks (imports, schedule solving) and the journal's timers.
+	@$(MANAGE) db_worker --no-reload >var/worker.log 2>&1 & worker=$$!; \
+	  $(MANAGE) run_journal_timers --loop --interval 30 >var/timers.log 2>&1 & timers=$$!; \
+	  trap 'kill $$worker $$timers 2>/dev/null' EXIT INT TERM; \
+	  INFOLINE_DEMO_TRAFFIC=1 $(BIN)/uvicorn infoline.asgi:application --host $(HOST) --port $(PORT) --lifespan on
 
 # One run of the whole suite on the database DATABASE_URL names (SQLite when unset).
 test: deps messages
@@ -35,7 +40,7 @@ bench: deps
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m bench
 	@if [ -n "$$BENCH_POSTGRES_URL" ]; then \
-	  BENCH_DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench --append client_search journal routing_runner; fi
+	  BENCH_DATABASE_URL="$$BENCH_POSTGRES_URL" $(BIN)/python -m bench --append client_search client_import journal routing_runner; fi
 
 lint: deps
 	$(BIN)/ruff format --check .

@@ -30,6 +30,7 @@ NAVIGATION = [
     (_("Data access"), "clients:privacy", "privacy.audit"),
     (_("Erasure"), "clients:erasures", "privacy.approve"),
     (_("IVR"), "telephony:flows", "ivr.edit"),
+    (_("Import"), "clients:import", "clients.import"),
     (_("Administration"), "admin:index", "admin.site"),
 ]
 
