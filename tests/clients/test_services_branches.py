@@ -326,3 +326,26 @@ def test_the_agents_own_team_lead_is_told(
         verification = services.start_verification(agent_a, contact, person, CODE)
         services.answer_question(verification, verification.asked[0], "1999-01-01")
     assert [m.to for m in mail.outbox] == [["lead-a@example.lt"]]
+
+
+def test_disclose_category_logs_only_what_it_allows(
+    agent_a: User, specialist: User, person: Person
+) -> None:
+    from infoline.clients.choices import DataCategory
+    from infoline.clients.models import AccessLog
+
+    contact = Contact.objects.create(agent=specialist, person=person)
+    assert not services.disclose_category(
+        specialist, person, contact, DataCategory.CASE
+    )
+    assert not AccessLog.objects.exists()
+    services.override_access(specialist, person, contact, "Written request no. 7")
+    assert services.disclose_category(specialist, person, contact, DataCategory.CASE)
+    row = AccessLog.objects.get()
+    assert (row.category, row.contact_id, row.user_id) == (
+        DataCategory.CASE,
+        contact.pk,
+        specialist.pk,
+    )
+    # Without a contact nothing is allowed (A1).
+    assert not services.disclose_category(agent_a, person, None, DataCategory.CASE)
