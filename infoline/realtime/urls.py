@@ -7,4 +7,6 @@ app_name = "realtime"
 urlpatterns = [
     path("wallboard/", views.wallboard, name="wallboard"),
     path("phone/", views.phone, name="phone"),
+    path("wallboard/agent-state/", views.agent_state, name="agent-state"),
+    path("wallboard/emergency/", views.emergency, name="emergency"),
 ]

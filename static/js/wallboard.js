@@ -42,6 +42,11 @@
     root.querySelectorAll("[data-state-count]").forEach(function (el) {
       el.textContent = (board.agents || {})[el.getAttribute("data-state-count")] || 0;
     });
+    root.querySelectorAll("[data-wb-emergency]").forEach(function (el) {
+      var mode = (board.emergency || {})[el.getAttribute("data-wb-emergency")];
+      el.textContent = el.getAttribute("data-" + (mode ? mode.mode : "off") + "-text");
+      el.classList.toggle("wb-alarm", !!mode);
+    });
     var people = root.querySelector("[data-wb-people]");
     people.replaceChildren();
     (board.people || []).forEach(function (p) {

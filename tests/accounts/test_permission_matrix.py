@@ -115,6 +115,8 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "clients:import-report": ("GET", "clients.import", "import_job"),
     "realtime:wallboard": ("GET", "wallboard.view", None),
     "realtime:phone": ("GET", "telephony.softphone", None),
+    "realtime:agent-state": ("POST", "wallboard.agent_state", None),
+    "realtime:emergency": ("POST", "wallboard.emergency", None),
     "workforce:plan": ("GET", "workforce.plan", None),
     "workforce:plan-export": ("GET", "workforce.plan", None),
     "workforce:histories": ("GET", "workforce.plan", None),
