@@ -132,13 +132,14 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
         }
     )
     message_form = MessageForm(initial={"phone": contact.phone})
+    acts = _acts_for(request.user, contact)
     return {
         "journal_form": journal_form,
         "contact_types": ContactType.choices,
         "history_count": history_count,
         "history": history,
         "related": list(contact.related.order_by("-started_at")[:10]),
-        "acts": _acts_for(request.user, contact),
+        "acts": acts,
         "callback_form": callback_form,
         "message_form": message_form,
         "callbacks": list(contact.callbacks.order_by("window_start")),
@@ -146,8 +147,12 @@ def contact_panels(request: AuthedHttpRequest, contact: Contact) -> dict[str, An
             contact.messages_taken.select_related("intended_for", "delivered_to")
         ),
         "lifecycle": list(contact.history.select_related("actor").order_by("at", "pk")),
-        "specialists": _specialists(),
-        "departments": _departments(),
+        "specialist_options": _specialist_options(request.user)
+        if acts & {t.ActName.DEFER, t.ActName.ESCALATE, t.ActName.REDIRECT}
+        else "",
+        "department_options": _department_options()
+        if t.ActName.ESCALATE in acts
+        else "",
         "work": services.work_list(request.user),
         "may_read_knowledge": has_action(request.user, "knowledge.view"),
         "may_attach": has_action(request.user, "journal.attachments"),
@@ -165,18 +170,89 @@ def _deadline_rule(contact: Contact) -> Any:
     return rule_for(contact.type, contact.topic)
 
 
-def _specialists() -> list[User]:
-    return list(
-        User.objects.filter(
-            role__in=[Role.SPECIALIST, Role.TEAM_LEAD], is_active=True
-        ).order_by("last_name", "first_name")[:200]
+def _options(pairs: Any) -> str:
+    """``<option>`` elements for (value, label) pairs, rendered once for every select using them."""
+    from django.utils.html import format_html_join
+
+    return format_html_join("", '<option value="{}">{}</option>', pairs)
+
+
+def _specialist_options(user: User) -> str:
+    """Specialists and team leads to defer, escalate or redirect to (not oneself)."""
+    rows = (
+        User.objects.filter(role__in=[Role.SPECIALIST, Role.TEAM_LEAD], is_active=True)
+        .exclude(pk=user.pk)
+        .order_by("last_name", "first_name")
+        .values_list("pk", "first_name", "last_name", "username")[:200]
+    )
+    return _options(
+        (pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in rows
     )
 
 
-def _departments() -> list[Any]:
+def _filter_options(data: Any) -> dict[str, str]:
+    """The long selects of the journal filters as ready ``<option>`` lists.
+
+    Rendering hundreds of options through form widgets costs more than the
+    page's queries; these are built from value lists in one pass each.
+    """
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from infoline.accounts.models import Department
+    from infoline.journal.models import Topic
+
+    def options(field: str, pairs: Any) -> str:
+        chosen = str(data.get(field) or "")
+        parts = [format_html('<option value="">{}</option>', _("All"))]
+        for value, label in pairs:
+            if str(value) == chosen:
+                parts.append(
+                    format_html('<option value="{}" selected>{}</option>', value, label)
+                )
+            else:
+                parts.append(
+                    format_html('<option value="{}">{}</option>', value, label)
+                )
+        return mark_safe("".join(parts))  # every part came from format_html
+
+    topics = Topic.objects.filter(active=True).values_list(
+        "pk", "name", "parent__name", "parent__parent__name"
+    )
+    people = (
+        User.objects.filter(is_active=True)
+        .order_by("last_name", "first_name")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    return {
+        "topic": options(
+            "topic",
+            sorted(
+                (
+                    (pk, " › ".join(n for n in (top, parent, name) if n))
+                    for pk, name, parent, top in topics
+                ),
+                key=lambda pair: pair[1],
+            ),
+        ),
+        "department": options(
+            "department", Department.objects.order_by("name").values_list("pk", "name")
+        ),
+        "agent": options(
+            "agent",
+            (
+                (pk, f"{first} {last}".strip() or username)
+                for pk, first, last, username in people
+            ),
+        ),
+    }
+
+
+def _department_options() -> str:
     from infoline.accounts.models import Department
 
-    return list(Department.objects.order_by("name")[:200])
+    return _options(Department.objects.order_by("name").values_list("pk", "name")[:200])
 
 
 def _acts_for(user: User, contact: Contact) -> set[str]:
@@ -739,6 +815,7 @@ def journal_list(request: AuthedHttpRequest) -> HttpResponse:
         "journal/list.html",
         {
             "form": form,
+            "choice_options": _filter_options(data),
             "rows": rows,
             "next_query": query.urlencode() if cursor else "",
             "today": today,

@@ -697,3 +697,17 @@ def test_j1_the_contact_names_the_employer_by_registry_code(
     assert "UAB Pavyzdys" in saved.content.decode()
     contact.refresh_from_db()
     assert contact.employer_id == employer.pk
+
+
+def test_j1_journal_list_filters_keep_their_choices(
+    agent_a: User, topics: dict[str, Topic]
+) -> None:
+    client = verified_client(agent_a)
+    body = client.get(
+        reverse("journal:list"), {"topic": topics["amount"].pk}
+    ).content.decode()
+    assert (
+        f'<option value="{topics["amount"].pk}" selected>'
+        "Unemployment benefit › Amount</option>"
+    ) in body
+    assert "&lt;option" not in body
