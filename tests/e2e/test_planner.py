@@ -112,8 +112,8 @@ def test_planner_uploads_history_and_plays_what_if(
 
     # What-if: three times the calls; the page is not reloaded.
     page.evaluate("window.__marker = 1")
-    page.get_by_label("Volume (% of forecast)").fill("300")
-    page.get_by_label("Volume (% of forecast)").dispatch_event("change")
+    page.get_by_label("Volume (percent of forecast)").fill("300")
+    page.get_by_label("Volume (percent of forecast)").dispatch_event("change")
     expect(peak).not_to_have_text(str(before))
     assert int(peak.inner_text()) > before
     assert page.evaluate("window.__marker") == 1
