@@ -199,11 +199,11 @@ def find_colleagues(user: Any, query: str) -> list[dict[str, Any]]:
     """Find colleagues to transfer to, by name or extension, with presence.
 
     Presence (T10): "free" (ready on the phone), "talking" (on a call),
-    "away" (absent in the directory, logged out or not ready). Only people
+    "away" (not ready or not on the phone, absences included). Only people
     with a staff account who take calls can be consulted (``agent_id``);
     anyone with an extension can get a blind transfer.
     """
-    from infoline.accounts.services import employees_with_presence, search_directory
+    from infoline.accounts.services import search_directory
 
     from .models import LiveState
 
@@ -213,21 +213,20 @@ def find_colleagues(user: Any, query: str) -> list[dict[str, Any]]:
         for e in search_directory(query)
         if e.user_id != user.pk and (e.extension or e.user_id)
     ]
-    pairs = employees_with_presence(employees)
     user_ids = [e.user_id for e in employees if e.user_id is not None]
     states = {
         row.key: row.data.get("state")
         for row in LiveState.objects.filter(key__in=[f"agent:{u}" for u in user_ids])
     }
     result = []
-    for employee, availability in pairs:
+    for employee in employees:
         takes_calls = employee.user is not None and has_action(
             employee.user, "telephony.softphone"
         )
         state = states.get(f"agent:{employee.user_id}") if takes_calls else None
-        if availability.away:
-            presence = "away"
-        elif state == "ready":
+        # The phone's live state is more current than a planned absence:
+        # someone on leave who signed in to the phone is working.
+        if state == "ready":
             presence = "free"
         elif state in ("ringing", "talking", "on_hold", "after_call_work"):
             presence = "talking"
