@@ -148,3 +148,75 @@ def test_wallboard_socket_for_leads_only(
         "board": {"total": {"waiting": 4}},
     }
     assert out[3]["op"] == "initial" and out[4]["op"] == "update"
+
+
+def test_agent_socket_finds_colleagues_and_asks_for_transfers(
+    agent_a: User, agent_a2: User, department: Any
+) -> None:
+    from infoline.accounts.models import Employee
+
+    office = department
+    Employee.objects.create(
+        first_name="Tomas",
+        last_name="Žukauskas",
+        department=office,
+        extension="2202",
+        user=agent_a2,
+    )
+    LiveState.objects.create(
+        key=f"agent:{agent_a2.pk}",
+        data={"state": "talking", "reason": None, "since": 1.0, "call": None},
+    )
+
+    async def run() -> list[dict[str, Any]]:
+        communicator = _communicator(AgentConsumer, "/ws/agent/", agent_a)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.receive_json_from()  # initial
+        await communicator.send_json_to({"op": "find", "q": "zukauskas"})
+        received = [await communicator.receive_json_from()]
+        await communicator.send_json_to(
+            {
+                "op": "transfer",
+                "kind": "agent",
+                "target": str(agent_a2.pk),
+                "consult": True,
+            }
+        )
+        await communicator.send_json_to(
+            {"op": "transfer", "kind": "queue", "target": "office", "consult": "yes"}
+        )
+        await communicator.send_json_to(
+            {"op": "transfer", "kind": "extension", "target": "7777"}
+        )
+        received.append(await communicator.receive_json_from())
+        await communicator.send_json_to({"op": "call", "action": "complete_transfer"})
+        await communicator.disconnect()
+        return received
+
+    received = async_to_sync(run)()
+    assert received[0] == {
+        "type": "agent",
+        "op": "colleagues",
+        "q": "zukauskas",
+        "results": [
+            {
+                "name": "Tomas Žukauskas",
+                "department": office.name,
+                "extension": "2202",
+                "agent_id": str(agent_a2.pk),
+                "presence": "talking",
+            }
+        ],
+    }
+    assert received[1] == {
+        "type": "agent",
+        "op": "error",
+        "message": "No one in the directory has this extension.",
+    }
+    # "consult": only JSON true asks for a consultation.
+    assert list(DeskRequest.objects.values_list("op", "params")) == [
+        ("consult", {"to_agent": str(agent_a2.pk), "consult": True}),
+        ("transfer", {"to_queue": "office", "consult": False}),
+        ("complete_transfer", {}),
+    ]
