@@ -192,3 +192,58 @@ def test_warm_transfer_to_a_colleague_with_the_wallboard_following(
     lead.screenshot(
         path=str(screenshot_dir / "transfer-5-wallboard-after.png"), full_page=True
     )
+
+
+def test_leads_change_states_and_supervisors_switch_a_line_live(
+    server: str, browser: Browser, screenshot_dir: Path
+) -> None:
+    tomas_page = _page(browser, server, "agent2", "/phone/")
+    tomas = tomas_page.get_by_role("region", name="Phone")
+    tomas.get_by_role("button", name="Start work").click()
+    expect(tomas.locator("[data-sp-state]")).to_have_text("Not ready · Just started")
+
+    lead = _page(browser, server, "teamlead", "/wallboard/")
+    expect(lead.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    form = lead.get_by_role("region", name="Change an agent’s state")
+    form.get_by_label("Agent").select_option(label="Tomas Žukauskas")
+    form.get_by_label("State").select_option("not_ready")
+    form.get_by_label("Reason").select_option("meeting")
+    form.get_by_role("button", name="Change").click()
+    expect(
+        lead.get_by_text("Asked the phone system to change the state of")
+    ).to_be_visible()
+    expect(tomas.locator("[data-sp-state]")).to_have_text("Not ready · Meeting")
+    row = lead.locator("[data-wb-people]").get_by_role("row", name="Tomas Žukauskas")
+    expect(row).to_contain_text("Not ready · Meeting")
+    # The team lead has no emergency switch.
+    expect(lead.locator('form[action="/wallboard/emergency/"]')).to_have_count(0)
+
+    boss = _page(browser, server, "supervisor", "/wallboard/")
+    expect(boss.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    line = boss.locator("tr[data-line]").filter(has_text="General line")
+    line.get_by_label("Mode", exact=True).select_option("close")
+    line.get_by_label("Announcement", exact=True).fill("storm-closed")
+    line.get_by_role("button", name="Switch").click()
+    expect(
+        boss.get_by_text("Emergency switch sent to the phone system.")
+    ).to_be_visible()
+    general = boss.locator("tr[data-line]").filter(has_text="General line")
+    expect(general.locator("[data-wb-emergency]")).to_have_text(
+        "Closed with an announcement"
+    )
+    # Everyone's wall-board follows without reloading.
+    expect(
+        lead.locator("tr[data-line]")
+        .filter(has_text="General line")
+        .locator("[data-wb-emergency]")
+    ).to_have_text("Closed with an announcement")
+    boss.screenshot(
+        path=str(screenshot_dir / "wallboard-emergency-closed.png"), full_page=True
+    )
+    general.get_by_label("Mode", exact=True).select_option("off")
+    general.get_by_role("button", name="Switch").click()
+    expect(
+        boss.locator("tr[data-line]")
+        .filter(has_text="General line")
+        .locator("[data-wb-emergency]")
+    ).to_have_text("Normal")
