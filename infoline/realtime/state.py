@@ -8,7 +8,14 @@ implement, so tests can prove ``apply_events(before, pushed) == after``.
 Message types (typed dicts crossing the WebSocket):
 
 - ``{"type": "agent", "op": "initial" | "state" | "offer" | "answered" |
-  "ended" | "refused" | "error", ...}`` to one agent's desk;
+  "ended" | "refused" | "error", ...}`` to one agent's desk. The call of a
+  ``state`` push also says where it stands (T7): ``phase`` (the engine's
+  call state: "talking", "held", "consulting"...), ``consult`` (this agent
+  is the colleague being consulted), ``colleague`` (the other agent of a
+  consultation) and ``colleague_state`` ("ringing", then "talking" once the
+  consulted colleague picked up);
+- ``{"type": "agent", "op": "colleagues", "q", "results"}``: the answer to
+  the desk's own ``find`` request, not a change of state;
 - ``{"type": "board", "op": "initial" | "update", "board": {...}}`` to the
   wall-boards.
 """
