@@ -109,7 +109,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
     "wallboard.agent_state": (
-        "Change an agent's phone state from the wall-board (logged with who did it)",
+        "Change an agent's phone state and skills from the wall-board (logged with who did it)",
         frozenset({Role.TEAM_LEAD, Role.SUPERVISOR}),
     ),
     "wallboard.emergency": (

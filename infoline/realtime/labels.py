@@ -48,3 +48,17 @@ def robot_label() -> str:
 def robot_name(name: str) -> str:
     """Return the shown name of a simulated agent id like ``robot-3``."""
     return robot_label() % name.rsplit("-", 1)[-1]
+
+
+def skill_labels() -> dict[str, str]:
+    """Return skill -> name (the default routing configuration's skills)."""
+    return {
+        "jobseekers": _("Job seekers"),
+        "employers": _("Employers"),
+        "consult": _("Local-office consultations"),
+    }
+
+
+def language_labels() -> dict[str, str]:
+    """Return language -> name (the languages callers can choose)."""
+    return {"lt": _("Lithuanian"), "ru": _("Russian"), "en": _("English")}

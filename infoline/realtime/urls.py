@@ -9,4 +9,5 @@ urlpatterns = [
     path("phone/", views.phone, name="phone"),
     path("wallboard/agent-state/", views.agent_state, name="agent-state"),
     path("wallboard/emergency/", views.emergency, name="emergency"),
+    path("wallboard/agent-skills/", views.agent_skills, name="agent-skills"),
 ]

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from infoline.accounts.permissions import has_action, require_action
 
 from .labels import (
+    language_labels,
     queue_labels,
     reason_labels,
     robot_label,
     robot_name,
+    skill_labels,
     state_labels,
 )
 from .state import initial_board
@@ -60,6 +62,8 @@ def wallboard(request: HttpRequest) -> HttpResponse:
                 for key, label in reasons.items()
                 if key not in ("login", "missed call")
             ],
+            "skills": skill_labels(),
+            "languages": language_labels(),
             "board": board,
             "labels": {
                 "queues": queues,
@@ -133,4 +137,43 @@ def emergency(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("realtime:wallboard")
     messages.success(request, _("Emergency switch sent to the phone system."))
+    return redirect("realtime:wallboard")
+
+
+@require_POST
+@require_action("wallboard.agent_state")
+def agent_skills(request: HttpRequest) -> HttpResponse:
+    """A team lead sets an agent's skill and language levels (S1)."""
+    from infoline.accounts.models import User
+    from infoline.telephony.config import LANGUAGES, default_config
+    from infoline.telephony.services import set_agent_skills
+
+    raw = request.POST.get("agent", "")
+    agent = (
+        User.objects.filter(pk=int(raw), is_active=True).first()
+        if raw.isdigit() and len(raw) < 10
+        else None
+    )
+    try:
+        if agent is None:
+            raise ValidationError(_("Choose an agent."))
+        levels: dict[str, dict[str, int]] = {"skill": {}, "lang": {}}
+        names = {"skill": sorted(default_config(()).skills), "lang": list(LANGUAGES)}
+        for kind, keys in names.items():
+            for key in keys:
+                value = request.POST.get(f"{kind}-{key}", "0").strip() or "0"
+                if not value.isdigit() or len(value) > 2:
+                    raise ValidationError(
+                        _("Levels are whole numbers from 0 to %(max)d.") % {"max": 5}
+                    )
+                levels[kind][key] = int(value)
+        set_agent_skills(agent, levels["skill"], levels["lang"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("realtime:wallboard")
+    messages.success(
+        request,
+        _("Skills of %(name)s saved and sent to the phone system.")
+        % {"name": agent.get_full_name() or agent.username},
+    )
     return redirect("realtime:wallboard")

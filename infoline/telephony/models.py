@@ -86,6 +86,7 @@ class DeskOp(models.TextChoices):
     COMPLETE_TRANSFER = "complete_transfer", _("Join the caller with the colleague")
     CANCEL_CONSULT = "cancel_consult", _("Back to the caller")
     EMERGENCY = "emergency", _("Emergency switch")
+    SKILLS = "skills", _("Change skills")
 
 
 class DeskRequest(models.Model):
@@ -124,6 +125,39 @@ class DeskRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.op} by {self.agent_id}"
+
+
+class AgentProfile(models.Model):
+    """An agent's skills and languages as a team lead set them (S1).
+
+    Used when the agent starts work instead of the role's defaults
+    (``config.profile_of``); ``skills`` and ``languages`` map a name to a
+    level (1 is the lowest).
+    """
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="phone_profile",
+    )
+    skills = models.JSONField(_("skills"), default=dict)
+    languages = models.JSONField(_("languages"), default=dict)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("agent skills")
+        verbose_name_plural = _("agent skills")
+
+    def __str__(self) -> str:
+        return f"skills of {self.agent_id}"
 
 
 class CallRecord(models.Model):

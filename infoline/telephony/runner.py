@@ -52,6 +52,7 @@ from infoline.routing import (
     AdapterEventError,
     AgentLoggedIn,
     AgentLoggedOut,
+    AgentSkillsChanged,
     AgentState,
     AgentStateChanged,
     Bridge,
@@ -820,6 +821,13 @@ class Runner:
         op = request.op
         if op == DeskOp.LOG_IN:
             skills, languages = profile_of(request.agent.role)
+            from .models import AgentProfile
+
+            # Skills a team lead set (S1) replace the role's defaults.
+            profile = AgentProfile.objects.filter(agent_id=request.agent_id).first()
+            if profile is not None:
+                skills = tuple(sorted(profile.skills.items()))
+                languages = tuple(sorted(profile.languages.items()))
             return AgentLoggedIn(eid, agent_id, skills, languages)
         if op == DeskOp.LOG_OUT:
             return AgentLoggedOut(eid, agent_id)
@@ -830,6 +838,13 @@ class Runner:
         if op == DeskOp.WRAP_UP_DONE:
             return WrapUpEnded(eid, agent_id)
         params = request.params or {}
+        if op == DeskOp.SKILLS:
+            return AgentSkillsChanged(
+                eid,
+                agent_id,
+                tuple(sorted(params.get("skills", {}).items())),
+                tuple(sorted(params.get("languages", {}).items())),
+            )
         if op == DeskOp.EMERGENCY:
             return EmergencySwitched(
                 eid,
@@ -1010,6 +1025,8 @@ def _refusal(event: Event) -> str:
             "The call cannot be transferred now: the colleague is not free, "
             "or you have no call to transfer."
         )
+    if isinstance(event, AgentSkillsChanged):
+        return gettext("Your new skills apply when you start work.")
     if isinstance(event, TransferCompleted):
         return gettext("The colleague has not picked up yet.")
     if isinstance(event, ConsultCancelled):

@@ -43,6 +43,7 @@ __all__ = [
     "find_colleagues",
     "request_call_action",
     "request_transfer",
+    "set_agent_skills",
     "set_agent_state",
     "switch_emergency",
 ]
@@ -242,6 +243,63 @@ def find_colleagues(user: Any, query: str) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+MAX_LEVEL = 5
+
+
+def set_agent_skills(
+    user: Any, skills: dict[str, int], languages: dict[str, int], actor: Any
+) -> DeskRequest:
+    """A team lead sets an agent's skills and languages (S1).
+
+    Levels are 0 (none) to ``MAX_LEVEL``; the agent needs at least one skill
+    and one language. Kept for the agent's next start of work
+    (``AgentProfile``) and, through the runner, applied at once when the
+    agent is working.
+    """
+    from .models import AgentProfile
+
+    if not has_action(actor, "wallboard.agent_state"):
+        raise ValidationError(_("Your role does not change agents' skills."))
+    if not has_action(user, "telephony.softphone"):
+        raise ValidationError(_("This person does not take calls."))
+    config = default_config(())
+    chosen: list[dict[str, int]] = []
+    for given, known in ((skills, config.skills), (languages, config.languages)):
+        if set(given) - set(known):
+            raise ValidationError(_("Unknown skill or language."))
+        if any(
+            not isinstance(level, int) or not 0 <= level <= MAX_LEVEL
+            for level in given.values()
+        ):
+            raise ValidationError(
+                _("Levels are whole numbers from 0 to %(max)d.") % {"max": MAX_LEVEL}
+            )
+        chosen.append({k: v for k, v in sorted(given.items()) if v > 0})
+    if not chosen[0]:
+        raise ValidationError(_("An agent needs at least one skill."))
+    if not chosen[1]:
+        raise ValidationError(_("An agent needs at least one language."))
+    AgentProfile.objects.update_or_create(
+        agent=user,
+        defaults={"skills": chosen[0], "languages": chosen[1], "updated_by": actor},
+    )
+    request = DeskRequest.objects.create(
+        agent=user,
+        actor=actor,
+        op=DeskOp.SKILLS,
+        params={"skills": chosen[0], "languages": chosen[1]},
+    )
+    log.info(
+        "agent skills: %s set %s %s of agent %s (desk request %s)",
+        actor.pk,
+        chosen[0],
+        chosen[1],
+        user.pk,
+        request.pk,
+    )
+    return request
 
 
 def switch_emergency(

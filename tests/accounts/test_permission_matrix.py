@@ -117,6 +117,7 @@ PAGES: dict[str, tuple[str, str | None, str | None]] = {
     "realtime:phone": ("GET", "telephony.softphone", None),
     "realtime:agent-state": ("POST", "wallboard.agent_state", None),
     "realtime:emergency": ("POST", "wallboard.emergency", None),
+    "realtime:agent-skills": ("POST", "wallboard.agent_state", None),
     "workforce:plan": ("GET", "workforce.plan", None),
     "workforce:plan-export": ("GET", "workforce.plan", None),
     "workforce:histories": ("GET", "workforce.plan", None),

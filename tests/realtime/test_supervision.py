@@ -194,3 +194,127 @@ def test_agents_may_not_change_others_states(
     )
     assert response.status_code == 403
     assert not DeskRequest.objects.exists()
+
+
+def _skills(**levels: int) -> dict[str, str]:
+    data = {
+        f"{'lang' if k in ('lt', 'ru', 'en') else 'skill'}-{k}": str(v)
+        for k, v in levels.items()
+    }
+    return data
+
+
+def test_team_lead_changes_an_agents_skills_now_and_for_next_time(
+    team_lead: User, agent_a: User, client_for: ClientFor
+) -> None:
+    from infoline.telephony.models import AgentProfile
+
+    runner = _runner()
+    DeskRequest.objects.create(agent=agent_a, op="log_in")
+    runner.take_desk_requests()
+    agent_id = str(agent_a.pk)
+    assert runner.engine.snapshot()["agents"][agent_id]["skills"] == [
+        ("employers", 1),
+        ("jobseekers", 2),
+    ]
+    lead = client_for(team_lead)
+    assert b'action="/wallboard/agent-skills/"' in lead.get("/wallboard/").content
+    response = lead.post(
+        "/wallboard/agent-skills/",
+        {"agent": agent_a.pk, **_skills(consult=3, jobseekers=0, lt=3, ru=1)},
+        follow=True,
+    )
+    name = agent_a.get_full_name() or agent_a.username
+    assert f"Skills of {name} saved and sent to the phone system." in response.text
+    profile = AgentProfile.objects.get(agent=agent_a)
+    assert (profile.skills, profile.languages, profile.updated_by) == (
+        {"consult": 3},
+        {"lt": 3, "ru": 1},
+        team_lead,
+    )
+    runner.take_desk_requests()
+    agent = runner.engine.snapshot()["agents"][agent_id]
+    assert agent["skills"] == [("consult", 3)]
+    assert agent["languages"] == [("lt", 3), ("ru", 1)]
+    assert RoutingEvent.objects.filter(kind="AgentSkillsChanged").count() == 1
+    # The next start of work uses them, not the role's defaults.
+    DeskRequest.objects.create(agent=agent_a, op="log_out")
+    DeskRequest.objects.create(agent=agent_a, op="log_in")
+    runner.take_desk_requests()
+    assert runner.engine.snapshot()["agents"][agent_id]["skills"] == [("consult", 3)]
+
+
+@pytest.mark.parametrize(
+    ("levels", "message"),
+    [
+        ({"jobseekers": 0, "lt": 3}, "An agent needs at least one skill."),
+        ({"jobseekers": 2}, "An agent needs at least one language."),
+        ({"jobseekers": 9, "lt": 3}, "Levels are whole numbers from 0 to 5."),
+    ],
+)
+def test_bad_skills_are_refused(
+    team_lead: User,
+    agent_a: User,
+    client_for: ClientFor,
+    levels: dict[str, int],
+    message: str,
+) -> None:
+    from infoline.telephony.models import AgentProfile
+
+    response = client_for(team_lead).post(
+        "/wallboard/agent-skills/",
+        {"agent": agent_a.pk, **_skills(**levels)},
+        follow=True,
+    )
+    assert message in response.text
+    assert not DeskRequest.objects.exists()
+    assert not AgentProfile.objects.exists()
+
+
+def test_bad_skill_values_and_roles_are_refused(
+    team_lead: User, agent_a: User, agent_a2: User, client_for: ClientFor
+) -> None:
+    response = client_for(team_lead).post(
+        "/wallboard/agent-skills/",
+        {"agent": agent_a.pk, "skill-jobseekers": "-1", "lang-lt": "x"},
+        follow=True,
+    )
+    assert "Levels are whole numbers from 0 to 5." in response.text
+    response = client_for(agent_a).post(
+        "/wallboard/agent-skills/",
+        {"agent": agent_a2.pk, **_skills(jobseekers=2, lt=3)},
+    )
+    assert response.status_code == 403
+    assert not DeskRequest.objects.exists()
+
+
+def test_skill_service_refuses_unknown_names_and_other_roles(
+    team_lead: User, agent_a: User, evaluator: User
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from infoline.telephony.services import set_agent_skills
+
+    cases = [
+        (agent_a, {"cooking": 1}, {"lt": 1}, team_lead, "Unknown skill or language."),
+        (agent_a, {"consult": 1}, {"fi": 1}, team_lead, "Unknown skill or language."),
+        (
+            agent_a,
+            {"consult": 1},
+            {"lt": 1},
+            agent_a,
+            "Your role does not change agents' skills.",
+        ),
+        (
+            evaluator,
+            {"consult": 1},
+            {"lt": 1},
+            team_lead,
+            "This person does not take calls.",
+        ),
+    ]
+    for user, skills, languages, actor, message in cases:
+        with pytest.raises(ValidationError) as caught:
+            set_agent_skills(user, skills, languages, actor=actor)
+        assert caught.value.messages == [message]
+    assert not DeskRequest.objects.exists()
