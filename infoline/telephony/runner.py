@@ -888,7 +888,7 @@ class Runner:
             # Declining an offer is not ending the caller's call: the call
             # goes back to its place and the agent becomes not ready.
             return RingTimedOut(eid, call_id, agent_id)
-        return CallEnded(eid, call_id, EndedBy.AGENT)
+        return CallEnded(eid, call_id, EndedBy.AGENT, request.reason or None)
 
     # --- wall-board ---------------------------------------------------------------
 

@@ -65,7 +65,10 @@ CALL_ACTIONS = {
     "retrieve": DeskOp.RETRIEVE,
     "complete_transfer": DeskOp.COMPLETE_TRANSFER,
     "cancel_consult": DeskOp.CANCEL_CONSULT,
+    "end_abusive": DeskOp.HANG_UP,
 }
+# Hang-ups whose reason is recorded with the call (T14).
+END_REASONS = {"end_abusive": "abusive"}
 NOT_READY_REASONS = ("break", "lunch", "meeting", "training", "other work")
 # States a team lead may set for an agent from the wall-board (S1).
 LEAD_STATES = ("ready", "not_ready", "logged_out")
@@ -128,7 +131,9 @@ def request_call_action(user: Any, action: str, call_id: str = "") -> DeskReques
     """Ask the runner to answer, hang up, hold or retrieve the agent's call.
 
     Also ``complete_transfer`` (join the caller with the consulted
-    colleague and leave, T7) and ``cancel_consult`` (back to the caller).
+    colleague and leave, T7), ``cancel_consult`` (back to the caller) and
+    ``end_abusive`` (end an abusive call after the warning, T14: the call's
+    record keeps the reason "abusive").
     With the ``simulated`` adapter these stand in for the phone's buttons;
     ``call_id`` empty means the call the agent has now.
     """
@@ -138,7 +143,9 @@ def request_call_action(user: Any, action: str, call_id: str = "") -> DeskReques
         raise ValidationError(_("Unknown call action."))
     if len(call_id) > 100:
         raise ValidationError(_("Unknown call."))
-    return DeskRequest.objects.create(agent=user, op=op, call_id=call_id)
+    return DeskRequest.objects.create(
+        agent=user, op=op, call_id=call_id, reason=END_REASONS.get(action, "")
+    )
 
 
 def _queue_ids() -> tuple[str, ...]:

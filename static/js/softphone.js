@@ -51,6 +51,10 @@
     });
     var join = q("[data-sp-needs-colleague]");
     join.disabled = !(view.call && view.call.colleague_state === "talking");
+    if (!view.call || state !== "talking") {
+      q("[data-sp-warned]").checked = false;
+      q("[data-sp-needs-warning]").disabled = true;
+    }
     var call = view.call, box = q("[data-sp-call]");
     box.hidden = !call;
     ring(!!call && state === "ringing");
@@ -146,6 +150,10 @@
       else { message.kind = button.getAttribute("data-kind"); message.target = button.getAttribute("data-target"); }
       send(message);
     }
+  });
+  // T14: an abusive call is ended only after the warning; the reason is recorded with the call.
+  q("[data-sp-warned]").addEventListener("change", function (event) {
+    q("[data-sp-needs-warning]").disabled = !event.target.checked;
   });
   q("[data-sp-find]").addEventListener("submit", function (event) {
     event.preventDefault();

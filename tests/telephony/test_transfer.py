@@ -268,3 +268,25 @@ def test_no_transfer_to_oneself_nor_for_roles_without_a_phone(
     with pytest.raises(ValidationError):
         find_colleagues(evaluator, "vaitkus")
     assert not DeskRequest.objects.filter(op=DeskOp.TRANSFER).exists()
+
+
+def test_an_abusive_call_ends_with_its_reason_recorded(agent_a: User) -> None:
+    from infoline.telephony.models import CallRecord
+
+    runner = _runner()
+    set_agent_state(agent_a, "logged_in")
+    set_agent_state(agent_a, "ready")
+    runner.take_desk_requests()
+    call_id = _offered(runner, agent_a)["call_id"]
+    request_call_action(agent_a, "answer")
+    request = request_call_action(agent_a, "end_abusive")
+    assert (request.op, request.reason) == ("hang_up", "abusive")
+    runner.take_desk_requests()
+    assert _state(_events(runner, agent_a)[agent_a.pk])["state"] == "after_call_work"
+    runner._checkpoint()
+    record = CallRecord.objects.get(call_id=call_id)
+    assert (record.outcome, record.ended_by, record.reason) == (
+        "answered",
+        "agent",
+        "abusive",
+    )
