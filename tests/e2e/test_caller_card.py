@@ -44,9 +44,7 @@ def test_agent_authenticates_a_caller_after_one_wrong_answer(
     page.get_by_label("User name").fill("agent")
     page.get_by_label("Password").fill("agent-demo-2026")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Desk"
-    ).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Desk").click()
     page.get_by_label("Caller's number").fill("+370 699 99999")
     page.get_by_role("button", name="Open the contact").click()
     page.get_by_label("Name, identity code or phone").fill("sarunas kazlauskas")
